@@ -1,0 +1,92 @@
+"""All service settings in one place, read from `TONEGUARD_*` environment variables.
+
+One class so that the CLI, the app factory and the tests agree on defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_BUSINESS_HOURS: dict[str, Any] = {
+    "timezone": "UTC",
+    "weekly": {
+        "mon": [["09:00", "18:00"]],
+        "tue": [["09:00", "18:00"]],
+        "wed": [["09:00", "18:00"]],
+        "thu": [["09:00", "18:00"]],
+        "fri": [["09:00", "18:00"]],
+        "sat": [],
+        "sun": [],
+    },
+    "holidays": [],
+}
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{REPO_ROOT / 'var' / 'toneguard.db'}"
+
+
+def _default_model_dir() -> Path:
+    return REPO_ROOT / "models" / "toneguard-e5-small"
+
+
+class Settings(BaseSettings):
+    """Service configuration; every field can be set as `TONEGUARD_<FIELD>`."""
+
+    model_config = SettingsConfigDict(env_prefix="TONEGUARD_", extra="ignore")
+
+    # Storage: SQLite file by default; `postgresql+psycopg://user@host/db` for shared deployments.
+    database_url: str = Field(default_factory=_default_database_url)
+    # Separate PostgreSQL schema (tests and side-by-side installs); None = the default search_path.
+    database_schema: str | None = None
+    model_dir: Path = Field(default_factory=_default_model_dir)
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_level: str = "INFO"
+
+    # Input limits (413 beyond them; the body limit is checked before parsing).
+    max_text_chars: int = 20_000
+    max_body_bytes: int = 1_000_000
+    max_batch: int = 64
+
+    # Business hours for tenants that have not set their own.
+    business_hours: dict[str, Any] = Field(default_factory=lambda: dict(DEFAULT_BUSINESS_HOURS))
+
+    # Risk: half-life of a flagged message's weight, in days.
+    risk_half_life_days: float = 14.0
+
+    # Create a `default` tenant (and log its key) when the database has no tenant yet.
+    bootstrap_default_tenant: bool = True
+
+    # Helpdesk webhooks (optional; a webhook without its secret configured is refused).
+    chatwoot_webhook_secret: SecretStr | None = None
+    zammad_webhook_secret: SecretStr | None = None
+
+    # Per-key rate limit; 0 disables it. Redis makes it shared between workers.
+    rate_limit_per_minute: int = 0
+    rate_limit_burst: int = 0
+    redis_url: str | None = None
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper(cls, v: str) -> str:
+        return v.upper()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def model_dir_from_env() -> Path:
+    """The model folder without building the full settings (used by CLI verbs)."""
+    env = os.environ.get("TONEGUARD_MODEL_DIR")
+    return Path(env) if env else _default_model_dir()
