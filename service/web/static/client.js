@@ -1,0 +1,155 @@
+// Client card: risk level and why, counts per label, a small chart of flagged
+// messages per day, and the evidence (flagged messages with their spans).
+
+import { api } from "./api.js";
+import { chips, el, errorBox, LABELS, link, messageHref, riskBadge, svg } from "./dom.js";
+import { highlightedText } from "./highlight.js";
+import { formatDate, formatDateTime, formatScore, labelName, t } from "./i18n.js";
+
+/** Counts for one window, whichever of the usual key spellings the API uses. */
+function countsFor(client, window) {
+  const c = client.counts || {};
+  const keys = {
+    d7: ["last_7d", "7d", "d7", "days_7", "last_7_days"],
+    d30: ["last_30d", "30d", "d30", "days_30", "last_30_days"],
+    all: ["all_time", "all", "total"],
+  }[window];
+  for (const k of keys) if (c[k] && typeof c[k] === "object") return c[k];
+  for (const k of keys) {
+    const alt = client[`counts_${k}`];
+    if (alt && typeof alt === "object") return alt;
+  }
+  return {};
+}
+
+function countsTable(client) {
+  const windows = [["d7", "client.d7"], ["d30", "client.d30"], ["all", "client.all"]];
+  const tables = windows.map(([w]) => countsFor(client, w));
+  const labels = LABELS.slice();
+  for (const tbl of tables) for (const l of Object.keys(tbl)) if (!labels.includes(l)) labels.push(l);
+  return el("table", { class: "counts" },
+    el("caption", {}, t("client.counts")),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("client.label")),
+      windows.map(([, k]) => el("th", { scope: "col", class: "num" }, t(k))))),
+    el("tbody", {}, labels.map((label) => el("tr", { "data-label": label },
+      el("th", { scope: "row" }, labelName(label)),
+      tables.map((tbl) => el("td", { class: "num" }, String(Number(tbl[label] ?? 0))))))));
+}
+
+function dayOf(point) {
+  return point.date ?? point.day ?? point.start ?? "";
+}
+
+function flaggedOf(point) {
+  return Number(point.flagged ?? point.flagged_messages ?? point.count ?? 0) || 0;
+}
+
+function totalOf(point) {
+  const total = Number(point.total ?? point.messages ?? point.messages_total);
+  return Number.isFinite(total) ? total : flaggedOf(point);
+}
+
+/** Bar chart in inline SVG: flagged messages per day, total as a lighter bar behind. */
+function timelineChart(timeline) {
+  const points = (timeline || []).filter((p) => p && dayOf(p));
+  const section = el("figure", { class: "chart" }, el("figcaption", {}, t("client.chart")));
+  if (!points.length) {
+    section.append(el("p", { class: "muted" }, t("client.chartEmpty")));
+    return section;
+  }
+  const width = 560;
+  const height = 140;
+  const pad = { left: 28, right: 8, top: 8, bottom: 22 };
+  const max = Math.max(1, ...points.map(totalOf), ...points.map(flaggedOf));
+  const slot = (width - pad.left - pad.right) / points.length;
+  const barW = Math.max(2, Math.min(24, slot * 0.7));
+  const y = (v) => pad.top + (height - pad.top - pad.bottom) * (1 - v / max);
+  const flaggedSum = points.reduce((s, p) => s + flaggedOf(p), 0);
+  const totalSum = points.reduce((s, p) => s + totalOf(p), 0);
+  const summary = t("client.chartSummary", {
+    flagged: flaggedSum, total: totalSum,
+    from: formatDate(dayOf(points[0])), to: formatDate(dayOf(points[points.length - 1])),
+  });
+  const chart = svg("svg", {
+    viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": summary, class: "timeline",
+  });
+  chart.append(
+    svg("line", { x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0), class: "axis" }),
+    svg("text", { x: pad.left - 4, y: y(max) + 4, class: "tick", "text-anchor": "end" }, String(max)),
+    svg("text", { x: pad.left - 4, y: y(0), class: "tick", "text-anchor": "end" }, "0"));
+  const labelEvery = Math.ceil(points.length / 8);
+  points.forEach((p, i) => {
+    const x = pad.left + slot * i + (slot - barW) / 2;
+    const f = flaggedOf(p);
+    const total = totalOf(p);
+    const tip = `${formatDate(dayOf(p))}: ${f} / ${total}`;
+    chart.append(
+      svg("rect", { x, y: y(total), width: barW, height: y(0) - y(total), class: "bar-total" },
+        svg("title", {}, tip)),
+      svg("rect", {
+        x, y: y(f), width: barW, height: y(0) - y(f), class: "bar-flagged", "data-day": dayOf(p),
+        "data-flagged": f,
+      }, svg("title", {}, tip)));
+    if (i % labelEvery === 0) {
+      chart.append(svg("text", { x: x + barW / 2, y: height - 6, class: "tick", "text-anchor": "middle" },
+        formatDate(dayOf(p))));
+    }
+  });
+  section.append(chart, el("p", { class: "muted chart-summary" }, summary));
+  return section;
+}
+
+function evidenceItem(item) {
+  const when = item.sent_at ?? item.received_at;
+  const text = item.text ?? item.excerpt ?? "";
+  const spans = item.spans || [];
+  const body = text
+    ? highlightedText(text, spans, item.ignored_ranges || [])
+    : el("ul", { class: "span-list" }, spans.map((s) => el("li", {},
+      el("mark", { class: `hl hl-${s.label}`, "data-label": s.label,
+        title: `${labelName(s.label)}: ${formatScore(s.score)}` }, s.text))));
+  return el("li", { class: "evidence-item", "data-message-id": item.message_id },
+    el("div", { class: "evidence-head" },
+      el("time", { datetime: when || "" }, formatDateTime(when)), " ",
+      chips(item.labels, item.scores), " ",
+      item.message_id ? link(messageHref(item.message_id), t("client.open")) : null),
+    body);
+}
+
+function reasonText(reason) {
+  if (typeof reason === "string") return reason;
+  return String(reason.text ?? reason.message ?? reason.reason ?? JSON.stringify(reason));
+}
+
+export async function renderClient(root, clientId) {
+  let client;
+  try {
+    client = await api("GET", `/v1/clients/${encodeURIComponent(clientId)}`);
+  } catch (err) {
+    if (err.status === 401) throw err;
+    root.append(el("h1", {}, t("client.title", { id: clientId })), errorBox(err));
+    return;
+  }
+  const level = client.risk_level ?? client.level;
+  const score = Number(client.risk_score);
+  const seen = client.messages_seen ?? client.message_count ?? client.messages_total;
+  const reasons = client.reasons || [];
+  const evidence = client.evidence || [];
+  root.append(
+    el("h1", {}, t("client.title", { id: client.client_id ?? clientId })),
+    el("p", { class: "risk-line" },
+      el("span", { class: "muted" }, `${t("client.risk")}: `), riskBadge(level),
+      Number.isFinite(score) ? el("span", { class: "muted" }, ` ${t("client.riskScore", { score: score.toFixed(2) })}`) : null,
+      seen !== undefined ? el("span", { class: "muted" }, ` · ${t("client.seen", { n: seen })}`) : null),
+    el("section", { class: "reasons", "aria-labelledby": "reasons-h" },
+      el("h2", { id: "reasons-h" }, t("client.reasons")),
+      reasons.length
+        ? el("ul", {}, reasons.map((r) => el("li", {}, reasonText(r))))
+        : el("p", { class: "muted" }, t("client.noReasons"))),
+    el("div", { class: "client-grid" }, countsTable(client), timelineChart(client.timeline)),
+    el("section", { class: "evidence", "aria-labelledby": "evidence-h" },
+      el("h2", { id: "evidence-h" }, t("client.evidence")),
+      evidence.length
+        ? el("ol", { class: "evidence-list" }, evidence.map(evidenceItem))
+        : el("p", { class: "muted" }, t("client.noEvidence"))));
+}
