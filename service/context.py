@@ -1,0 +1,30 @@
+"""What a request handler (or an integration) needs: built once per app at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.config import Settings
+from service.db.session import Database
+from service.inference import InferenceEngine
+from service.metrics import Metrics
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    engine: InferenceEngine
+    metrics: Metrics = field(default_factory=Metrics)
+    # service.replies.ReplySuggester when that module is available, else None.
+    suggester: Any = None
+
+
+@dataclass(frozen=True)
+class TenantContext:
+    """The authenticated tenant; a plain value, safe to pass between threads."""
+
+    id: int
+    name: str
+    business_hours: dict[str, Any] | None = None

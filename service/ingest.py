@@ -1,0 +1,216 @@
+"""Ingest one client message: classify it, store it, and count it exactly once.
+
+This is the single write path for messages: the HTTP route, the helpdesk webhooks and
+the mail poller all call `ingest_message`. Counting is exact across worker processes
+because the message insert (guarded by the unique (tenant, message_id) constraint) and
+the atomic `n = n + 1` tally updates commit in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio.to_thread
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from classifier.types import Prediction
+from service.context import Services, TenantContext
+from service.db.models import Client, LabelTally, Message, MessageLabel
+from service.hours import effective_hours, to_classifier_hours
+from service.risk import ref_contribution
+from service.views import ClientTally, StoredMessage, client_tally, stored_message
+
+logger = logging.getLogger(__name__)
+
+
+class IngestError(Exception):
+    """Base of the errors a caller should turn into a 4xx."""
+
+
+class MessageConflict(IngestError):
+    """The message_id is known with different content (HTTP 409)."""
+
+
+class InvalidMessage(IngestError):
+    """The message cannot be stored (HTTP 422)."""
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """A client's message as a helpdesk hands it over."""
+
+    message_id: str  # the helpdesk's id; unique per tenant, the idempotency key
+    client_id: str  # the helpdesk's id of the sender
+    text: str
+    sent_at: datetime | None = None  # aware datetime; naive is read as UTC
+    channel: str | None = None  # "email", "chat", "chatwoot", ...
+    subject: str | None = None
+
+    def content_hash(self) -> str:
+        sent = _as_utc(self.sent_at).isoformat() if self.sent_at else None
+        payload = [self.client_id, self.text, self.subject, self.channel, sent]
+        return hashlib.sha256(json.dumps(payload).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    message: StoredMessage
+    tally: ClientTally
+    created: bool  # False when the message_id was already stored (a replay)
+
+
+def _as_utc(t: datetime) -> datetime:
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+
+
+def _validate(msg: IncomingMessage) -> None:
+    if not msg.text or not msg.text.strip():
+        raise InvalidMessage("text must not be empty")
+    for name in ("message_id", "client_id", "text", "subject", "channel"):
+        value = getattr(msg, name)
+        if value is not None and "\x00" in value:
+            raise InvalidMessage(f"{name} must not contain NUL characters")
+    if not msg.message_id.strip() or not msg.client_id.strip():
+        raise InvalidMessage("message_id and client_id must not be empty")
+
+
+def _insert(session: Session) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _existing(session: Session, tenant_id: int, message_id: str) -> Message | None:
+    return session.scalar(
+        select(Message).where(Message.tenant_id == tenant_id, Message.message_id == message_id)
+    )
+
+
+def _replay(
+    session: Session, found: Message, msg: IncomingMessage, tenant: TenantContext, half_life: float
+) -> IngestResult:
+    if found.content_hash != msg.content_hash():
+        raise MessageConflict(
+            f"message_id {msg.message_id!r} was already stored with different content"
+        )
+    return IngestResult(
+        message=stored_message(found, msg.client_id),
+        tally=client_tally(session, found.client_pk, msg.client_id, half_life),
+        created=False,
+    )
+
+
+def _store(
+    services: Services, tenant: TenantContext, msg: IncomingMessage, pred: Prediction
+) -> IngestResult:
+    half_life = services.settings.risk_half_life_days
+    now = datetime.now(UTC)
+    sent_at = _as_utc(msg.sent_at) if msg.sent_at else None
+    event_at = min(sent_at, now) if sent_at else now
+    labels = sorted(set(pred.labels))
+    with services.db.session() as s:
+        ins = _insert(s)
+        # Write first: SQLite then takes its write lock at once and waits politely
+        # (busy timeout) instead of failing on a stale read snapshot.
+        s.execute(
+            ins(Client)
+            .values(tenant_id=tenant.id, external_id=msg.client_id, message_count=0,
+                    risk_ref=0.0, first_seen=now, last_seen=now)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "external_id"])
+        )
+        client_pk = s.scalar(
+            select(Client.id).where(
+                Client.tenant_id == tenant.id, Client.external_id == msg.client_id
+            )
+        )
+        assert client_pk is not None
+        row = Message(
+            tenant_id=tenant.id, message_id=msg.message_id, client_pk=client_pk, text=msg.text,
+            subject=msg.subject, channel=msg.channel, sent_at=sent_at, event_at=event_at,
+            labels=labels, model_labels=labels, scores=dict(pred.scores),
+            spans=[asdict(sp) for sp in pred.spans],
+            ignored_ranges=[list(r) for r in pred.ignored_ranges], lang=pred.lang,
+            outside_business_hours=pred.outside_business_hours,
+            content_hash=msg.content_hash(), model_name=services.engine.model_name,
+            model_version=services.engine.model_version, created_at=now,
+        )
+        s.add(row)
+        try:
+            s.flush()
+        except IntegrityError:
+            # Another worker stored the same message_id first: its result stands.
+            s.rollback()
+            found = _existing(s, tenant.id, msg.message_id)
+            if found is None:
+                raise
+            return _replay(s, found, msg, tenant, half_life)
+        for label in labels:
+            s.add(MessageLabel(message_pk=row.id, label=label))
+            s.execute(
+                ins(LabelTally)
+                .values(client_pk=client_pk, label=label, n=1)
+                .on_conflict_do_update(
+                    index_elements=["client_pk", "label"], set_={"n": LabelTally.n + 1}
+                )
+            )
+        s.execute(
+            update(Client)
+            .where(Client.id == client_pk)
+            .values(
+                message_count=Client.message_count + 1,
+                risk_ref=Client.risk_ref + ref_contribution(labels, event_at, half_life),
+                last_seen=now,
+            )
+        )
+        s.commit()
+        return IngestResult(
+            message=stored_message(row, msg.client_id),
+            tally=client_tally(s, client_pk, msg.client_id, half_life),
+            created=True,
+        )
+
+
+async def ingest_message(
+    services: Services,
+    tenant: TenantContext,
+    msg: IncomingMessage,
+    business_hours: Mapping[str, Any] | None = None,
+) -> IngestResult:
+    """Classify and store `msg` for `tenant`, updating the client's tally once.
+
+    The same message_id again returns the stored result (`created=False`) without
+    running the model; the same id with different content raises MessageConflict.
+    `business_hours` (the stored JSON shape, see service.hours) overrides the tenant's.
+    Raises InvalidMessage for empty text or NUL characters.
+    """
+    _validate(msg)
+    half_life = services.settings.risk_half_life_days
+
+    def lookup() -> IngestResult | None:
+        with services.db.session() as s:
+            found = _existing(s, tenant.id, msg.message_id)
+            return None if found is None else _replay(s, found, msg, tenant, half_life)
+
+    replay = await anyio.to_thread.run_sync(lookup)
+    if replay is not None:
+        return replay
+    hours = effective_hours(services.settings.business_hours, tenant.business_hours,
+                            business_hours)
+    # The classifier gets the sender's own offset; storage normalises to UTC.
+    sent_at = msg.sent_at
+    if sent_at is not None and sent_at.tzinfo is None:
+        sent_at = sent_at.replace(tzinfo=UTC)
+    [pred] = await services.engine.classify([msg.text], [sent_at], to_classifier_hours(hours))
+    result = await anyio.to_thread.run_sync(_store, services, tenant, msg, pred)
+    if result.created:
+        services.metrics.messages_ingested.inc()
+        services.metrics.count_labels(result.message.labels, "ingest")
+    return result

@@ -1,0 +1,80 @@
+"""Tenants and their API keys. Keys are random, shown once, and stored only as sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service.context import TenantContext
+from service.db.models import ApiKey, Tenant
+from service.db.session import Database
+
+logger = logging.getLogger(__name__)
+KEY_PREFIX = "tg_"
+DEFAULT_TENANT = "default"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def create_key(session: Session, tenant_name: str) -> str:
+    """Create the tenant if needed and a new key for it; returns the key (not stored)."""
+    tenant = session.scalar(select(Tenant).where(Tenant.name == tenant_name))
+    if tenant is None:
+        tenant = Tenant(name=tenant_name)
+        session.add(tenant)
+        session.flush()
+    key = new_key()
+    session.add(ApiKey(tenant_id=tenant.id, key_hash=hash_key(key), prefix=key[:10]))
+    session.commit()
+    return key
+
+
+def tenant_for_key(session: Session, key: str) -> TenantContext | None:
+    row = session.execute(
+        select(Tenant)
+        .join(ApiKey, ApiKey.tenant_id == Tenant.id)
+        .where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    return TenantContext(id=row.id, name=row.name, business_hours=row.business_hours)
+
+
+def set_business_hours(session: Session, tenant_id: int, hours: dict | None) -> None:
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is not None:
+        tenant.business_hours = hours
+        session.commit()
+
+
+def bootstrap_default_tenant(db: Database) -> str | None:
+    """On a fresh database create tenant `default` and return its key; None otherwise.
+
+    Several workers may race here; the unique tenant name lets exactly one win.
+    """
+    with db.session() as s:
+        if s.scalar(select(Tenant.id).limit(1)) is not None:
+            return None
+        try:
+            tenant = Tenant(name=DEFAULT_TENANT, created_at=datetime.now(UTC))
+            s.add(tenant)
+            s.flush()
+            key = new_key()
+            s.add(ApiKey(tenant_id=tenant.id, key_hash=hash_key(key), prefix=key[:10]))
+            s.commit()
+        except IntegrityError:
+            s.rollback()
+            return None
+    return key
