@@ -35,6 +35,11 @@ function translateShell() {
   document.getElementById("forget-key").hidden = !getKey();
 }
 
+/** Text where `backticked` parts become <code> elements (still text nodes inside). */
+function withCode(text) {
+  return text.split("`").map((part, i) => (i % 2 ? el("code", {}, part) : part));
+}
+
 function keyForm(rejected) {
   const input = el("input", {
     id: "api-key", name: "api_key", type: "password", autocomplete: "off", required: true,
@@ -42,7 +47,7 @@ function keyForm(rejected) {
   });
   const form = el("form", { class: "key-form card" },
     el("h1", {}, t("key.title")),
-    el("p", { class: "muted" }, t("key.help")),
+    el("p", { class: "muted" }, withCode(t("key.help"))),
     rejected ? el("p", { class: "error", role: "alert" }, t("key.rejected")) : null,
     el("div", { class: "field wide" }, el("label", { for: "api-key" }, t("key.label")), input),
     el("div", { class: "actions" }, el("button", { type: "submit" }, t("key.submit"))));
