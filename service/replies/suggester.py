@@ -12,6 +12,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -64,6 +65,14 @@ def label_fit(template: Template, labels: list[str]) -> float:
     if not template.labels:
         return 0.3  # general replies suit any flagged message a little
     return len(set(template.labels) & set(labels)) / len(labels)
+
+
+def _schedule(hours: Mapping[str, Any] | None) -> tuple[Schedule | None, str | None]:
+    if not hours:
+        return None, None
+    weekly = hours.get("weekly")
+    zone = hours.get("timezone")
+    return (weekly if isinstance(weekly, Mapping) else None), (str(zone) if zone else None)
 
 
 class _LangDetector:
@@ -172,13 +181,13 @@ class ReplySuggester:
         k: int = 3,
         *,
         repeat_steps: bool = False,
-        schedule: Schedule | None = None,
-        timezone: str | None = None,
+        hours: Mapping[str, Any] | None = None,
     ) -> list[SuggestedReply]:
         """Top k filled replies, at most one per playbook step unless repeat_steps.
 
-        `schedule`/`timezone` (the tenant's weekly hours) fill {business_hours} in the
-        reply's language when `variables` does not give it.
+        `hours` is the tenant's business hours in the stored JSON shape
+        (`{"timezone", "weekly": {"mon": [["09:00", "18:00"]], ...}}`); it fills
+        {business_hours} in the reply's language when `variables` does not give it.
         """
         unknown = [label for label in labels if label not in LABELS]
         if unknown:
@@ -209,7 +218,7 @@ class ReplySuggester:
                 id=t.id,
                 step=t.step,
                 lang=t.lang,
-                text=render(t, frame, variables, schedule, timezone),
+                text=render(t, frame, variables, *_schedule(hours)),
                 score=round(s, 4),
                 labels=list(t.labels),
             )
