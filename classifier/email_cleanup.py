@@ -194,7 +194,8 @@ def _clean_plain(text: str) -> tuple[MappedText | None, list[tuple[int, int]]]:
                     ignored[-1] = (ignored[-1][0], span[1])
                 else:
                     ignored.append(span)
-        else:
+        elif line.text or not out.text().endswith("\n\n"):
+            # Blank lines left between dropped quotes collapse to one empty line.
             out.copy(line.start, text[line.start : line.stop])
     body = out.text()
     lead = len(body) - len(body.lstrip())
