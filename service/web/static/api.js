@@ -25,7 +25,10 @@ export class ApiError extends Error {
 /** Turn any of the usual JSON error shapes into one readable sentence. */
 function errorText(status, data) {
   if (data && typeof data === "object") {
-    const detail = data.detail ?? data.error ?? data.message;
+    if (typeof data.error === "string" && data.error) {
+      return typeof data.detail === "string" && data.detail ? `${data.error}: ${data.detail}` : data.error;
+    }
+    const detail = data.detail ?? data.message;
     if (typeof detail === "string") return detail;
     if (Array.isArray(detail)) {
       return detail.map((d) => (d && d.msg) ? d.msg : JSON.stringify(d)).join("; ");

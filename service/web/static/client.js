@@ -6,20 +6,11 @@ import { chips, el, errorBox, LABELS, link, messageHref, riskBadge, svg } from "
 import { highlightedText } from "./highlight.js";
 import { formatDate, formatDateTime, formatScore, labelName, t } from "./i18n.js";
 
-/** Counts for one window, whichever of the usual key spellings the API uses. */
+/** Per-label counts for one window: `counts` is all-time, `counts_7d`/`counts_30d` recent. */
 function countsFor(client, window) {
-  const c = client.counts || {};
-  const keys = {
-    d7: ["last_7d", "7d", "d7", "days_7", "last_7_days"],
-    d30: ["last_30d", "30d", "d30", "days_30", "last_30_days"],
-    all: ["all_time", "all", "total"],
-  }[window];
-  for (const k of keys) if (c[k] && typeof c[k] === "object") return c[k];
-  for (const k of keys) {
-    const alt = client[`counts_${k}`];
-    if (alt && typeof alt === "object") return alt;
-  }
-  return {};
+  const key = { d7: "counts_7d", d30: "counts_30d", all: "counts" }[window];
+  const found = client[key];
+  return found && typeof found === "object" ? found : {};
 }
 
 function countsTable(client) {
@@ -36,63 +27,58 @@ function countsTable(client) {
       tables.map((tbl) => el("td", { class: "num" }, String(Number(tbl[label] ?? 0))))))));
 }
 
-function dayOf(point) {
-  return point.date ?? point.day ?? point.start ?? "";
-}
-
 function flaggedOf(point) {
-  return Number(point.flagged ?? point.flagged_messages ?? point.count ?? 0) || 0;
+  return Number(point.flagged) || 0;
 }
 
-function totalOf(point) {
-  const total = Number(point.total ?? point.messages ?? point.messages_total);
-  return Number.isFinite(total) ? total : flaggedOf(point);
+function dayTip(point) {
+  const per = Object.entries(point.counts || {})
+    .filter(([, n]) => Number(n) > 0)
+    .map(([label, n]) => `${labelName(label)}: ${n}`);
+  return [`${formatDate(point.date)}: ${flaggedOf(point)}`, ...per].join("\n");
 }
 
-/** Bar chart in inline SVG: flagged messages per day, total as a lighter bar behind. */
+/** Bar chart in inline SVG: flagged messages per day over the timeline the API gives. */
 function timelineChart(timeline) {
-  const points = (timeline || []).filter((p) => p && dayOf(p));
+  const points = (timeline || []).filter((p) => p && p.date);
   const section = el("figure", { class: "chart" }, el("figcaption", {}, t("client.chart")));
   if (!points.length) {
     section.append(el("p", { class: "muted" }, t("client.chartEmpty")));
     return section;
   }
   const width = 560;
-  const height = 140;
-  const pad = { left: 28, right: 8, top: 8, bottom: 22 };
-  const max = Math.max(1, ...points.map(totalOf), ...points.map(flaggedOf));
+  const height = 150;
+  const pad = { left: 28, right: 8, top: 10, bottom: 22 };
+  const max = Math.max(1, ...points.map(flaggedOf));
   const slot = (width - pad.left - pad.right) / points.length;
   const barW = Math.max(2, Math.min(24, slot * 0.7));
   const y = (v) => pad.top + (height - pad.top - pad.bottom) * (1 - v / max);
-  const flaggedSum = points.reduce((s, p) => s + flaggedOf(p), 0);
-  const totalSum = points.reduce((s, p) => s + totalOf(p), 0);
   const summary = t("client.chartSummary", {
-    flagged: flaggedSum, total: totalSum,
-    from: formatDate(dayOf(points[0])), to: formatDate(dayOf(points[points.length - 1])),
+    flagged: points.reduce((s, p) => s + flaggedOf(p), 0),
+    from: formatDate(points[0].date), to: formatDate(points[points.length - 1].date),
   });
   const chart = svg("svg", {
     viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": summary, class: "timeline",
   });
   chart.append(
+    svg("line", { x1: pad.left, x2: width - pad.right, y1: y(max), y2: y(max), class: "grid" }),
     svg("line", { x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0), class: "axis" }),
     svg("text", { x: pad.left - 4, y: y(max) + 4, class: "tick", "text-anchor": "end" }, String(max)),
     svg("text", { x: pad.left - 4, y: y(0), class: "tick", "text-anchor": "end" }, "0"));
-  const labelEvery = Math.ceil(points.length / 8);
+  const labelEvery = Math.ceil(points.length / 6);
   points.forEach((p, i) => {
     const x = pad.left + slot * i + (slot - barW) / 2;
     const f = flaggedOf(p);
-    const total = totalOf(p);
-    const tip = `${formatDate(dayOf(p))}: ${f} / ${total}`;
-    chart.append(
-      svg("rect", { x, y: y(total), width: barW, height: y(0) - y(total), class: "bar-total" },
-        svg("title", {}, tip)),
-      svg("rect", {
-        x, y: y(f), width: barW, height: y(0) - y(f), class: "bar-flagged", "data-day": dayOf(p),
-        "data-flagged": f,
-      }, svg("title", {}, tip)));
-    if (i % labelEvery === 0) {
-      chart.append(svg("text", { x: x + barW / 2, y: height - 6, class: "tick", "text-anchor": "middle" },
-        formatDate(dayOf(p))));
+    // Zero days get a hairline so the time axis stays readable.
+    const h = Math.max(f ? 0 : 1, y(0) - y(f));
+    chart.append(svg("rect", {
+      x, y: y(0) - h, width: barW, height: h, class: f ? "bar-flagged" : "bar-zero",
+      "data-day": p.date, "data-flagged": f,
+    }, svg("title", {}, dayTip(p))));
+    if (i % labelEvery === 0 || i === points.length - 1) {
+      chart.append(svg("text", {
+        x: x + barW / 2, y: height - 6, class: "tick", "text-anchor": "middle",
+      }, formatDate(p.date)));
     }
   });
   section.append(chart, el("p", { class: "muted chart-summary" }, summary));

@@ -61,8 +61,10 @@ function row(item) {
       risk ? [" ", riskBadge(risk)] : null),
     el("td", {}, item.channel ?? ""),
     el("td", {}, chips(item.labels, item.scores)),
-    el("td", { class: "snippet" },
-      link(messageHref(item.message_id), item.subject ? `${item.subject} — ${snippet(item.text ?? item.snippet)}` : snippet(item.text ?? item.snippet) || item.message_id)));
+    el("td", { class: "snippet" }, link(messageHref(item.message_id), [
+      item.subject ? [el("strong", {}, item.subject), " — "] : null,
+      snippet(item.preview ?? item.text) || item.message_id,
+    ])));
 }
 
 function pageLinks(params, offset, count, total) {
