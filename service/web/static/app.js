@@ -58,6 +58,7 @@ function keyForm(rejected) {
     render();
   });
   const root = clear(main());
+  delete root.dataset.ready;
   root.append(form);
   translateShell();
   input.focus();
@@ -73,6 +74,7 @@ async function render() {
     return;
   }
   const root = clear(main());
+  delete root.dataset.ready;
   const page = PAGES[document.body.dataset.page] || PAGES.inbox;
   try {
     await page(root, document.body.dataset.id || "");
