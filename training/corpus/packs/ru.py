@@ -105,14 +105,14 @@ DISCLAIMERS = split_lines("""
 """)
 
 QUOTE_HEADERS = [
-    "{date}, {hour}, {name} <{email}> писал(а):",
+    "{date}, {name} <{email}> писал(а):",
     "-------- Пересылаемое сообщение --------\nОт: {name} <{email}>\nДата: {date}\n"
     "Тема: Re: заказ {order}",
-    "От: {name} [mailto:{email}]\nОтправлено: {date} {hour}\nКому: support@helpdesk.example\n"
+    "От: {name} [mailto:{email}]\nОтправлено: {date}\nКому: support@helpdesk.example\n"
     "Тема: RE: Обращение по заказу {order}",
-    "{date} в {hour} пользователь {name} написал:",
+    "{date} пользователь {name} написал:",
     "----- Исходное сообщение -----\nОт: {name}\nКому: Служба поддержки\nДата: {date}",
-    "Четверг, {date}, {hour} +03:00 от {email}:",
+    "Четверг, {date} +03:00 от {email}:",
     "> Пользователь {name} ({email}) {date} пишет:",
     "От: Поддержка {company}\nОтправлено: {date}\nКому: {name}\nТема: Ваша заявка принята",
 ]
@@ -221,7 +221,8 @@ Re: Акт сверки
 """)
 
 CHAT_NOISE: dict[str, list[str]] = {
-    "emoji": ["😡", "🤬", "🙏", "😤", "🤦‍♂️", "😂", "👍", "🔥", "😢", "🙄", "🤡", "💩", "⏰", "❗"],
+    "emoji": ["🙏", "😂", "👍", "🔥", "😢", "🙂", "😅", "🤔", "⏰"],
+    "emoji_upset": ["😡", "🤬", "😤", "🤦‍♂️", "🙄", "🤡", "💩", "❗", "👎"],
     "fillers": ["ну", "короче", "блин", "вообще", "типа", "ваще", "слышь", "ало", "пж", "плиз",
                 "капец", "ну и?", "жесть", "лол"],
     # correct|misspelled pairs the builder may swap in for chat messages

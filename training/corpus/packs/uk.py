@@ -70,12 +70,12 @@ DISCLAIMERS = split_lines("""
 """)
 
 QUOTE_HEADERS = [
-    "{date} о {hour} {name} <{email}> пише:",
+    "{date} {name} <{email}> пише:",
     "-------- Переслане повідомлення --------\nВід: {name} <{email}>\nДата: {date}\n"
     "Тема: Re: замовлення {order}",
-    "Від: {name} [mailto:{email}]\nНадіслано: {date} {hour}\nКому: support@helpdesk.example\n"
+    "Від: {name} [mailto:{email}]\nНадіслано: {date}\nКому: support@helpdesk.example\n"
     "Тема: RE: Звернення",
-    "{date}, {hour} користувач {name} написав(ла):",
+    "{date} користувач {name} написав(ла):",
     "----- Початкове повідомлення -----\nВід: {name}\nДата: {date}",
 ]
 
@@ -140,7 +140,8 @@ SUBJECTS = split_lines("""
 """)
 
 CHAT_NOISE: dict[str, list[str]] = {
-    "emoji": ["😡", "🤬", "🙏", "😤", "😂", "👍", "🔥", "🙄", "⏰"],
+    "emoji": ["🙏", "😂", "👍", "🔥", "🙂", "⏰"],
+    "emoji_upset": ["😡", "🤬", "😤", "🙄", "👎"],
     "fillers": ["ну", "коротше", "блін", "взагалі", "типу", "капець", "ало"],
     "typos": ["що|шо", "зараз|щас", "будь ласка|будьласка", "відповідайте|відповідайти",
               "чому|чього", "гроші|грощі"],
