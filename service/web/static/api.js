@@ -22,20 +22,18 @@ export class ApiError extends Error {
   }
 }
 
-/** Turn any of the usual JSON error shapes into one readable sentence. */
+/** The service answers {"error": code, "detail": text or validation list}; make it a sentence. */
 function errorText(status, data) {
   if (data && typeof data === "object") {
-    if (typeof data.error === "string" && data.error) {
-      return typeof data.detail === "string" && data.detail ? `${data.error}: ${data.detail}` : data.error;
-    }
-    const detail = data.detail ?? data.message;
-    if (typeof detail === "string") return detail;
-    if (Array.isArray(detail)) {
-      return detail.map((d) => (d && d.msg) ? d.msg : JSON.stringify(d)).join("; ");
+    const detail = data.detail;
+    if (typeof detail === "string" && detail) return detail;
+    if (Array.isArray(detail) && detail.length) {
+      return detail.map((d) => (d && d.msg ? d.msg : JSON.stringify(d))).join("; ");
     }
     if (detail && typeof detail === "object") {
       return detail.message || detail.msg || JSON.stringify(detail);
     }
+    if (typeof data.error === "string" && data.error) return data.error;
   }
   return `HTTP ${status}`;
 }
