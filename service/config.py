@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,6 +63,11 @@ class Settings(BaseSettings):
 
     # Risk: half-life of a flagged message's weight, in days.
     risk_half_life_days: float = 14.0
+
+    # Reply suggestions: "semantic" (e5 similarity + rules), "rules" (no encoder) or "off".
+    replies_mode: Literal["semantic", "rules", "off"] = "semantic"
+    # Concurrent model calls (CPU-bound; more than the cores only adds contention).
+    inference_concurrency: int = 1
 
     # Create a `default` tenant (and log its key) when the database has no tenant yet.
     bootstrap_default_tenant: bool = True

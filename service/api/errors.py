@@ -1,0 +1,69 @@
+"""One JSON error shape for every failure: {"error": "...", "detail": ...}.
+
+Text over the size limit is reported as 413 even when pydantic found it, so clients
+can tell "too big" from "malformed".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.ingest import InvalidMessage, MessageConflict
+
+logger = logging.getLogger(__name__)
+
+_NAMES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "invalid_request", 429: "rate_limited",
+    503: "unavailable",
+}
+
+
+def error_response(
+    status: int, detail: Any, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"error": _NAMES.get(status, "error"), "detail": jsonable_encoder(detail)}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _clean_errors(errors: Any) -> list[dict[str, Any]]:
+    """Validation errors without echoing the (possibly huge) input back."""
+    out = []
+    for e in errors:
+        item = {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        out.append(item)
+    return out
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, exc.detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, _clean_errors(exc.errors()))
+
+    @app.exception_handler(MessageConflict)
+    async def _conflict(_: Request, exc: MessageConflict) -> JSONResponse:
+        return error_response(409, str(exc))
+
+    @app.exception_handler(InvalidMessage)
+    async def _invalid(_: Request, exc: InvalidMessage) -> JSONResponse:
+        return error_response(422, str(exc))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"error": "internal_error", "detail": "unexpected server error; see the service log"},
+            status_code=500,
+        )
