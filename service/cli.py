@@ -8,4 +8,14 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="toneguard: spot difficult clients.")
+from service.commands import db_app, export_feedback, keys_app, serve
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="toneguard: spot difficult clients."
+)
+
+# Service verbs.
+app.command("serve")(serve)
+app.add_typer(keys_app, name="keys")
+app.command("export-feedback")(export_feedback)
+app.add_typer(db_app, name="db")
