@@ -1,0 +1,103 @@
+"""Raw RFC 822 / MIME messages (``Content-Type: message/rfc822``) to an IncomingMessage.
+
+The sender's address is the client, ``Date`` is ``sent_at``, ``Message-ID`` the id.
+The body is the text/plain alternative when there is one, else the HTML one converted
+to text; attachments are ignored. The whole body is kept (quotes included): the
+classifier's clean-up decides what is new and records the rest as ignored ranges.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parseaddr
+
+from classifier.email_cleanup import html_to_text
+from service.ingest import IncomingMessage
+from service.integrations import PayloadError
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "email"
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    try:
+        value = msg.get(name)
+    except (ValueError, IndexError, TypeError) as exc:  # malformed header syntax
+        raise PayloadError(name, f"header {name} cannot be parsed") from exc
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        raise PayloadError(name, f"header {name} is missing")
+    return text
+
+
+def _sender(msg: EmailMessage) -> str:
+    raw = _header(msg, "From")
+    address = ""
+    header = msg["From"]
+    addresses = getattr(header, "addresses", ())
+    if addresses:
+        address = addresses[0].addr_spec
+    if "@" not in address:
+        address = parseaddr(raw)[1]
+    if "@" not in address:
+        raise PayloadError("From", "header From has no email address")
+    return address.strip().lower()
+
+
+def _date(msg: EmailMessage) -> datetime:
+    _header(msg, "Date")
+    stamp = getattr(msg["Date"], "datetime", None)
+    if not isinstance(stamp, datetime):
+        raise PayloadError("Date", "header Date is not an RFC 5322 date")
+    return stamp
+
+
+def _decode(part: EmailMessage) -> str:
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeDecodeError):
+        payload = part.get_payload(decode=True)
+        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    return content if isinstance(content, str) else ""
+
+
+def body_text(msg: EmailMessage) -> str:
+    """The readable body: text/plain preferred, else HTML as text; '' when there is none."""
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None or not isinstance(part, EmailMessage):
+        return ""
+    text = _decode(part)
+    if part.get_content_subtype() == "html":
+        return html_to_text(text)
+    return text.replace("\r\n", "\n").strip("\n")
+
+
+def parse_rfc822(raw: bytes) -> IncomingMessage:
+    """Parse a raw message; raises PayloadError naming the missing or broken header."""
+    if not raw.strip():
+        raise PayloadError("body", "the request body is empty")
+    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    if not isinstance(msg, EmailMessage) or not msg.keys():
+        raise PayloadError("body", "not an RFC 822 message (no headers)")
+    client = _sender(msg)
+    sent_at = _date(msg)
+    message_id = _header(msg, "Message-ID").strip().strip("<>").strip()
+    if not message_id:
+        raise PayloadError("Message-ID", "header Message-ID is empty")
+    subject = str(msg.get("Subject") or "").strip() or None
+    text = body_text(msg)
+    if not text.strip():
+        raise PayloadError("body", "the message has no text/plain or text/html part with text")
+    return IncomingMessage(
+        message_id=message_id,
+        client_id=client,
+        text=text,
+        sent_at=sent_at,
+        channel=CHANNEL,
+        subject=subject,
+    )
