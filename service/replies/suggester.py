@@ -115,9 +115,16 @@ class ReplySuggester:
         cls,
         model_dir: Path | None = None,
         playbook: Playbook | None = None,
-        cache_dir: Path | None = Path(".cache/toneguard/replies"),
+        cache_dir: Path | None = None,
     ) -> ReplySuggester:
-        """Load the e5 encoder (raises if it cannot) and embed the playbook."""
+        """Load the e5 encoder (raises if it cannot) and embed the playbook.
+
+        Template embeddings are cached under the project's model cache by default.
+        """
+        if cache_dir is None:
+            from classifier.base_model import default_cache_dir
+
+            cache_dir = default_cache_dir() / "replies"
         return cls(playbook, E5Encoder(model_dir), cache_dir)
 
     @classmethod
