@@ -14,8 +14,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# timezone None: read each message in its sender's own UTC offset (a 23:40 message is late
+# wherever it came from); set a zone to judge every message by the office clock instead.
 DEFAULT_BUSINESS_HOURS: dict[str, Any] = {
-    "timezone": "UTC",
+    "timezone": None,
     "weekly": {
         "mon": [["09:00", "18:00"]],
         "tue": [["09:00", "18:00"]],
@@ -75,6 +77,9 @@ class Settings(BaseSettings):
     # Helpdesk webhooks (optional; a webhook without its secret configured is refused).
     chatwoot_webhook_secret: SecretStr | None = None
     zammad_webhook_secret: SecretStr | None = None
+    # Per-tenant webhook secrets, JSON: {"acme": {"chatwoot": "...", "zammad": "..."}}; the two
+    # single secrets above belong to the `default` tenant (service.integrations.signatures).
+    webhook_secrets: dict[str, dict[str, SecretStr]] = Field(default_factory=dict)
 
     # Per-key rate limit; 0 disables it. Redis makes it shared between workers.
     rate_limit_per_minute: int = 0

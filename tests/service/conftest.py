@@ -34,7 +34,10 @@ class KeywordClassifier:
                     spans.append(Span(label, i, i + len(word), t[i:i + len(word)], 0.9))
             labels = sorted({s.label for s in spans})
             scores = {lab: (0.9 if lab in labels else 0.1) for lab in LABELS}
-            out.append(Prediction(t, labels, scores, spans, "en", None, []))
+            when = sent_at[len(out)]
+            outside = None if when is None or business_hours is None else (
+                business_hours.is_outside(when))
+            out.append(Prediction(t, labels, scores, spans, "en", outside, []))
         return out
 
 

@@ -60,7 +60,10 @@ class Strict(BaseModel):
 class BusinessHoursIn(Strict):
     """Weekly opening hours in a time zone, minus holidays."""
 
-    timezone: str = Field("UTC", max_length=64, examples=["Europe/Berlin"])
+    timezone: str | None = Field(
+        None, max_length=64, examples=["Europe/Berlin"],
+        description="IANA zone of the office; null reads each message in its sender's offset.",
+    )
     weekly: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
                  list[tuple[str, str]]] = Field(
         default_factory=dict, examples=[{"mon": [["09:00", "18:00"]]}]
@@ -69,7 +72,9 @@ class BusinessHoursIn(Strict):
 
     @field_validator("timezone")
     @classmethod
-    def _zone(cls, v: str) -> str:
+    def _zone(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError) as exc:
