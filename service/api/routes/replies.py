@@ -131,12 +131,12 @@ async def suggest(body: SuggestRequest, tenant: TenantDep,
         lambda: suggester.suggest(text, labels, body.lang or lang, risk, variables,
                                   k=body.k, hours=hours)
     )
-    return SuggestResponse(
-        message_id=body.message_id,
-        lang=replies[0].lang if replies else suggester.resolve_lang(text, body.lang or lang),
-        labels=labels,
-        risk_level=risk,
-        mode=suggester.mode,
-        replies=[ReplyOut(id=r.id, step=r.step, lang=r.lang, text=r.text, score=r.score,
-                          labels=list(r.labels)) for r in replies],
-    )
+    return SuggestResponse.model_validate({
+        "message_id": body.message_id,
+        "lang": replies[0].lang if replies else suggester.resolve_lang(text, body.lang or lang),
+        "labels": labels,
+        "risk_level": risk,
+        "mode": suggester.mode,
+        "replies": [ReplyOut(id=r.id, step=r.step, lang=r.lang, text=r.text, score=r.score,
+                             labels=list(r.labels)) for r in replies],
+    })
