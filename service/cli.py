@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from service.commands import db_app, export_feedback, keys_app, serve
+from training.corpus.stats import data_app
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="toneguard: spot difficult clients."
@@ -19,3 +20,6 @@ app.command("serve")(serve)
 app.add_typer(keys_app, name="keys")
 app.command("export-feedback")(export_feedback)
 app.add_typer(db_app, name="db")
+
+# Corpus verbs.
+app.add_typer(data_app, name="data")
