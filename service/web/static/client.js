@@ -90,7 +90,7 @@ function evidenceItem(item) {
   const text = item.text ?? item.excerpt ?? "";
   const spans = item.spans || [];
   const body = text
-    ? highlightedText(text, spans, item.ignored_ranges || [])
+    ? highlightedText(text, spans, item.ignored_ranges || [], item.labels || [])
     : el("ul", { class: "span-list" }, spans.map((s) => el("li", {},
       el("mark", { class: `hl hl-${s.label}`, "data-label": s.label,
         title: `${labelName(s.label)}: ${formatScore(s.score)}` }, s.text))));

@@ -22,14 +22,17 @@ function rangePair(range) {
  * greyed <span class="quoted"> for ignored ranges (quotes, signatures).
  * Each mark lists the spans covering it in data-spans (indexes into `spans`),
  * so overlapping flags stay visible: the highest-scoring one picks the color,
- * the title names all of them with their scores.
+ * the title names all of them with their scores. With `labels` given, spans of
+ * other labels are left out.
  */
-export function highlightedText(text, spans = [], ignoredRanges = []) {
+export function highlightedText(text, spans = [], ignoredRanges = [], labels = null) {
   const chars = Array.from(String(text ?? ""));
   const n = chars.length;
+  // Only spans of labels the message has now: an agent's correction wins over the model.
   const marks = (spans || [])
     .map((s, index) => ({ ...s, index }))
-    .filter((s) => validRange(s.start, s.end, n));
+    .filter((s) => validRange(s.start, s.end, n))
+    .filter((s) => !labels || labels.includes(s.label));
   const ignored = (ignoredRanges || [])
     .map(rangePair)
     .filter(([a, b]) => validRange(a, b, n));

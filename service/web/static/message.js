@@ -99,7 +99,7 @@ export async function renderMessage(root, messageId) {
       el("div", { class: "flags" }, chips(msg.labels, msg.scores)),
       legend(msg.labels, msg.scores, ignored.length > 0),
       (() => {
-        const box = highlightedText(msg.text, msg.spans, ignored);
+        const box = highlightedText(msg.text, msg.spans, ignored, msg.labels || []);
         if (msg.lang) box.setAttribute("lang", msg.lang);
         return box;
       })()),

@@ -20,10 +20,10 @@ function modelName(data, result) {
   return [m.name, m.version].filter(Boolean).join(" ");
 }
 
-function showResult(out, text, data, replies) {
+function showResult(out, text, data, repliesPart) {
   const r = firstResult(data) || {};
   const ignored = r.ignored_ranges || [];
-  const box = highlightedText(text, r.spans, ignored);
+  const box = highlightedText(text, r.spans, ignored, r.labels || []);
   if (r.lang) box.setAttribute("lang", r.lang);
   const model = modelName(data, r);
   out.append(
@@ -35,7 +35,7 @@ function showResult(out, text, data, replies) {
     legend(r.labels, r.scores, ignored.length > 0),
     box,
     model ? el("p", { class: "muted" }, t("try.model", { model })) : null,
-    repliesSection(replies));
+    repliesPart);
 }
 
 export function renderTry(root) {
@@ -64,11 +64,18 @@ export function renderTry(root) {
     submit.disabled = true;
     out.setAttribute("aria-busy", "true");
     try {
-      const [data, replies] = await Promise.all([
+      // Flags are shown even when the reply suggestions fail, and the other way round.
+      const [data, replies] = await Promise.allSettled([
         api("POST", "/v1/classify", { messages: [message] }),
         api("POST", "/v1/replies/suggest", { text: value }),
       ]);
-      showResult(out, value, data, repliesOf(replies));
+      for (const r of [data, replies]) {
+        if (r.status === "rejected" && r.reason && r.reason.status === 401) throw r.reason;
+      }
+      if (data.status === "rejected") throw data.reason;
+      const repliesPart = replies.status === "fulfilled"
+        ? repliesSection(repliesOf(replies.value)) : errorBox(replies.reason);
+      showResult(out, value, data.value, repliesPart);
     } catch (err) {
       if (err.status === 401) throw err;
       out.append(errorBox(err));
