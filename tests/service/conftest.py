@@ -10,40 +10,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from classifier.types import LABELS, Prediction, Span
 from tests.fixtures.db import DbTarget
 
 
-class KeywordClassifier:
-    """Development stand-in until tests/fixtures/model.py provides the tiny model."""
-
-    name = "keyword-test"
-    version = "0"
-    labels = LABELS
-    words = {"idiot": "aggression", "court": "threat", "free": "unreasonable_demand",
-             "now": "off_hours_pressure"}
-
-    def predict(self, texts: list[str], sent_at: list[Any], business_hours: Any = None
-                ) -> list[Prediction]:
-        out = []
-        for t in texts:
-            spans = []
-            for word, label in self.words.items():
-                i = t.lower().find(word)
-                if i >= 0:
-                    spans.append(Span(label, i, i + len(word), t[i:i + len(word)], 0.9))
-            labels = sorted({s.label for s in spans})
-            scores = {lab: (0.9 if lab in labels else 0.1) for lab in LABELS}
-            when = sent_at[len(out)]
-            outside = None if when is None or business_hours is None else (
-                business_hours.is_outside(when))
-            out.append(Prediction(t, labels, scores, spans, "en", outside, []))
-        return out
-
-
 @pytest.fixture(scope="session")
-def test_classifier() -> Any:
-    return KeywordClassifier()
+def test_classifier(tiny_classifier: Any) -> Any:
+    """The real ToneClassifier around a tiny random network: real code, meaningless scores."""
+    return tiny_classifier
 
 
 @pytest.fixture(scope="session")
