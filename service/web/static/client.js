@@ -118,14 +118,15 @@ export async function renderClient(root, clientId) {
   }
   const level = client.risk_level ?? client.level;
   const score = Number(client.risk_score);
-  const seen = client.messages_seen ?? client.message_count ?? client.messages_total;
+  const scoreText = Number.isFinite(score) ? t("client.riskScore", { score: score.toFixed(2) }) : "";
+  const seen = client.messages_seen;
   const reasons = client.reasons || [];
   const evidence = client.evidence || [];
   root.append(
     el("h1", {}, t("client.title", { id: client.client_id ?? clientId })),
     el("p", { class: "risk-line" },
       el("span", { class: "muted" }, `${t("client.risk")}: `), riskBadge(level),
-      Number.isFinite(score) ? el("span", { class: "muted" }, ` ${t("client.riskScore", { score: score.toFixed(2) })}`) : null,
+      scoreText ? el("span", { class: "muted" }, ` ${scoreText}`) : null,
       seen !== undefined ? el("span", { class: "muted" }, ` · ${t("client.seen", { n: seen })}`) : null),
     el("section", { class: "reasons", "aria-labelledby": "reasons-h" },
       el("h2", { id: "reasons-h" }, t("client.reasons")),

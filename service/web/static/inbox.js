@@ -57,10 +57,10 @@ function row(item) {
   const risk = clientRisk(item);
   return el("tr", { "data-message-id": item.message_id },
     el("td", {}, arrival(item)),
-    el("td", {}, clientId ? link(clientHref(clientId), clientId) : "",
+    el("td", { class: "client" }, clientId ? link(clientHref(clientId), clientId) : "",
       risk ? [" ", riskBadge(risk)] : null),
     el("td", {}, item.channel ?? ""),
-    el("td", {}, chips(item.labels, item.scores)),
+    el("td", { class: "flags-cell" }, chips(item.labels, item.scores)),
     el("td", { class: "snippet" }, link(messageHref(item.message_id), [
       item.subject ? [el("strong", {}, item.subject), " — "] : null,
       snippet(item.preview ?? item.text) || item.message_id,
