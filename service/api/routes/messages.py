@@ -22,10 +22,12 @@ from service.api.schemas.messages import (
 from service.context import Services, TenantContext
 from service.hours import effective_hours
 from service.ingest import IncomingMessage, ingest_message
+from service.integrations.raw_email_route import RFC822_OPENAPI, RawEmailAwareRoute
 from service.reads import inbox, message_detail
 
 logger = logging.getLogger(__name__)
-router = APIRouter(prefix="/v1", tags=["messages"])
+# RawEmailAwareRoute: POST /v1/messages also takes Content-Type: message/rfc822.
+router = APIRouter(prefix="/v1", tags=["messages"], route_class=RawEmailAwareRoute)
 
 
 def suggest_replies(
@@ -50,7 +52,7 @@ def suggest_replies(
 
 
 @router.post("/messages", response_model=IngestResponse,
-             responses=errors(401, 409, 413, 422))
+             responses=errors(401, 409, 413, 422), openapi_extra=RFC822_OPENAPI)
 async def ingest(body: IngestRequest, tenant: TenantDep, services: ServicesDep) -> IngestResponse:
     """Classify, store and count one message; replays of a message_id count once."""
     check_text_size([body.text], services.settings.max_text_chars)
