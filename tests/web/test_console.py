@@ -13,7 +13,13 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.fixtures.web import HOSTILE_CLIENT, HOSTILE_TEXT, ConsoleServer, sign_in
+from tests.fixtures.web import (
+    HOSTILE_CLIENT,
+    HOSTILE_TEXT,
+    ConsoleServer,
+    save_screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -247,6 +253,7 @@ def test_try_it_shows_flags_and_stores_nothing(
     )
     assert page.locator(".try-result .reply").count() >= 1
     assert console_server.api("GET", "/v1/messages")["total"] == total_before
+    save_screenshot(page, "try_it_result")
 
     page.fill("#try-text", "   ")
     page.click(".try-form button[type=submit]")
