@@ -186,6 +186,7 @@ def _clean_plain(text: str) -> tuple[MappedText | None, list[tuple[int, int]]]:
         return None, []
     out = MappedText()
     ignored: list[tuple[int, int]] = []
+    blanks = 0  # blank lines just kept; the ones left between dropped quotes collapse to one
     for i, line in enumerate(lines):
         if removed[i]:
             if line.text:
@@ -194,8 +195,8 @@ def _clean_plain(text: str) -> tuple[MappedText | None, list[tuple[int, int]]]:
                     ignored[-1] = (ignored[-1][0], span[1])
                 else:
                     ignored.append(span)
-        elif line.text or not out.text().endswith("\n\n"):
-            # Blank lines left between dropped quotes collapse to one empty line.
+        elif line.text or blanks < 1 or not any(removed[max(0, i - 2) : i]):
+            blanks = 0 if line.text else blanks + 1
             out.copy(line.start, text[line.start : line.stop])
     body = out.text()
     lead = len(body) - len(body.lstrip())

@@ -6,6 +6,7 @@ sender's text are separated by a ``#### EXPECTED ####`` line.
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -66,3 +67,24 @@ def test_ignored_ranges_cover_what_was_dropped(path: Path) -> None:
         dropped = "".join(body[a:b] for a, b in ranges)
         kept_words = re.findall(r"\w+", expected)
         assert len(re.findall(r"\w+", body)) == len(kept_words) + len(re.findall(r"\w+", dropped))
+
+
+@pytest.mark.parametrize("path", [p for p in CASES if p.suffix == ".txt"], ids=lambda p: p.stem)
+def test_windows_line_endings_give_the_same_text(path: Path) -> None:
+    body, expected = _load(path)
+    cleaned = clean_message(body.replace("\n", "\r\n"))
+    assert cleaned.text.replace("\r\n", "\n").strip() == expected
+
+
+def test_random_mixtures_keep_the_offset_invariants() -> None:
+    """Shuffled lines from the whole corpus: never crashes, every kept word maps back."""
+    rng = random.Random(20261125)
+    lines = [line for p in CASES for line in _load(p)[0].splitlines()]
+    for _ in range(300):
+        original = "\n".join(rng.choice(lines) for _ in range(rng.randint(1, 25)))
+        cleaned = clean_message(original)
+        for match in re.finditer(r"\w+", cleaned.text):
+            start, end = cleaned.to_original(match.start(), match.end())
+            assert original[start:end] == match.group(0)
+        for a, b in cleaned.ignored_ranges:
+            assert 0 <= a < b <= len(original)
