@@ -18,6 +18,8 @@ import json
 import logging
 import random
 import sys
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,15 @@ HARD_NEGATIVES: dict[str, int] = {
 KINDS = {"positive": 52, "hard_negative": 31, "plain": 17}
 
 
+def derive_labels(pools: Iterable[str], sent_at: datetime, lang: str | None = None) -> list[str]:
+    """Labels of a message from the pools its own (unquoted) sentences came from."""
+    used = set(pools)
+    labels = {lab for lab in (A, T, U) if lab in used}
+    if "night_complaint" in used or ("pressure" in used and not is_business_time(sent_at, lang)):
+        labels.add(OH)
+    return [lab for lab in LABELS if lab in labels]
+
+
 class Composer:
     """Draws sentences from one pack's pools (one split family) and composes records."""
 
@@ -64,9 +75,14 @@ class Composer:
         self.pools: Pools = getattr(pack, family)
         self.rng = random.Random(f"{seed}-{pack.lang}-{family}")
         self._decks: dict[str, list[str]] = {}
+        self._used: list[str] = []
 
-    def draw(self, pool: str) -> str:
-        """Cycle through a shuffled pool so every sentence gets used before any repeats."""
+    def draw(self, pool: str, quoted: bool = False) -> str:
+        """Cycle through a shuffled pool so every sentence gets used before any repeats.
+
+        Pools drawn for the sender's own text are remembered: labels are derived from them."""
+        if not quoted:
+            self._used.append(pool)
         deck = self._decks.get(pool)
         if not deck:
             deck = list(getattr(self.pools, pool))
@@ -132,7 +148,8 @@ class Composer:
             body = [self.draw(self.rng.choice(["neutral", "reasonable_request", "cancellation",
                                                "civil_complaint"]))]
             self._extras(body, {"neutral": 0.3})
-            quoted = [self.draw(self.rng.choice(["aggression", "threat", "unreasonable_demand"]))
+            quoted = [self.draw(self.rng.choice(["aggression", "threat", "unreasonable_demand"]),
+                                quoted=True)
                       for _ in range(self.rng.randrange(1, 4))]
             self.rng.shuffle(quoted)
         else:
@@ -144,6 +161,7 @@ class Composer:
 
     def make(self) -> dict[str, Any]:
         rng = self.rng
+        self._used = []
         kind = self._pick(KINDS)
         hard: str | None = None
         labels: set[str] = set()
@@ -165,17 +183,19 @@ class Composer:
             if A in labels and rng.random() < 0.12:
                 body = [s.upper() if rng.random() < 0.5 else s for s in body]
             if not quoted and rng.random() < 0.2:
-                quoted = [self.draw(rng.choice(["neutral", "reasonable_request"]))]
+                quoted = [self.draw(rng.choice(["neutral", "reasonable_request"]), quoted=True)]
             text = render_email(self.pack, rng, body, sent, quoted or None, rng.random() < 0.18)
         else:
             upset = bool(labels) or hard == "civil_complaint"
             text = render_chat(self.pack, rng, body, upset, A in labels and rng.random() < 0.25)
         if kind == "plain" and is_night(sent):
             hard = "calm_night"
-        assert is_business_time(sent, self.pack.lang) == (when == "business") or when == "any"
+        derived = derive_labels(self._used, sent, self.pack.lang)
+        if set(derived) != labels:  # the plan and the rule must agree, or the build is wrong
+            raise AssertionError(f"planned {sorted(labels)} but derived {derived}")
         return {
             "text": text.strip(),
-            "labels": [lab for lab in LABELS if lab in labels],
+            "labels": derived,
             "lang": self.pack.lang,
             "channel": channel,
             "sent_at": sent.isoformat(),
