@@ -230,6 +230,24 @@ def test_client_card(
     assert console_seed["angry"] in evidence
 
 
+def test_clients_by_risk_lead_to_the_card(
+    console_page: Any, console_server: ConsoleServer, console_seed: dict[str, str]
+) -> None:
+    page = console_page
+    sign_in(page, console_server.api_key, "/ui/clients")
+    listed = console_server.api("GET", "/v1/clients", params={"limit": 50})
+    ids = page.eval_on_selector_all(
+        "table.clients tbody tr", "rs => rs.map(r => r.dataset.clientId)"
+    )
+    assert ids == [c["client_id"] for c in listed["items"]]
+    assert {"acme-ltd", "ivanov", HOSTILE_CLIENT} <= set(ids)
+    badges = page.locator("table.clients tbody .risk").all_inner_texts()
+    assert badges == [RISK_NAMES[c["risk_level"]] for c in listed["items"]]
+    page.click('tr[data-client-id="acme-ltd"] a')
+    page.wait_for_selector("main[data-ready=true] table.counts")
+    assert page.inner_text("main h1") == "Client acme-ltd"
+
+
 def test_try_it_shows_flags_and_stores_nothing(
     console_page: Any, console_server: ConsoleServer, console_seed: dict[str, str]
 ) -> None:

@@ -19,7 +19,7 @@ def client() -> TestClient:
 @pytest.mark.parametrize(
     ("path", "page"),
     [("/", "inbox"), ("/ui/try", "try"), ("/ui/message?id=m1", "message"),
-     ("/ui/client?id=c1", "client")],
+     ("/ui/client?id=c1", "client"), ("/ui/clients", "clients")],
 )
 def test_pages_render_the_shell(client: TestClient, path: str, page: str) -> None:
     r = client.get(path)
@@ -45,7 +45,7 @@ def test_page_without_id_is_a_clear_422(client: TestClient) -> None:
     assert r.status_code == 422
 
 
-@pytest.mark.parametrize("name", ["app.js", "app.css", "i18n.js", "highlight.js"])
+@pytest.mark.parametrize("name", ["app.js", "app.css", "i18n.js", "highlight.js", "clients.js"])
 def test_static_files_are_served_with_their_type(client: TestClient, name: str) -> None:
     r = client.get(f"/ui/static/{name}")
     assert r.status_code == 200

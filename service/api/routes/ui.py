@@ -73,6 +73,11 @@ def client_page(request: Request, id: Annotated[str, Query(min_length=1)]) -> Re
     return _page(request, "client", id)
 
 
+@router.get("/ui/clients", response_class=HTMLResponse)
+def clients_page(request: Request) -> Response:
+    return _page(request, "clients")
+
+
 @router.get("/ui/try", response_class=HTMLResponse)
 def try_page(request: Request) -> Response:
     return _page(request, "try")

@@ -3,6 +3,7 @@
 
 import { clearKey, getKey, setKey } from "./api.js";
 import { renderClient } from "./client.js";
+import { renderClients } from "./clients.js";
 import { clear, el } from "./dom.js";
 import { lang, LANGS, setLang, t } from "./i18n.js";
 import { renderInbox } from "./inbox.js";
@@ -13,6 +14,7 @@ const PAGES = {
   inbox: (root) => renderInbox(root),
   message: (root, id) => renderMessage(root, id),
   client: (root, id) => renderClient(root, id),
+  clients: (root) => renderClients(root),
   try: (root) => renderTry(root),
 };
 
