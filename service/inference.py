@@ -24,9 +24,14 @@ logger = logging.getLogger(__name__)
 class Classifier(Protocol):
     """What the service needs from classifier.model.ToneClassifier."""
 
-    name: str
-    version: str
-    labels: Sequence[str]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def labels(self) -> Sequence[str]: ...
 
     def predict(
         self,

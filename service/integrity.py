@@ -46,7 +46,7 @@ def check_tallies(session: Session, half_life: float, repair: bool = False) -> l
         stored = dict(
             session.execute(
                 select(LabelTally.label, LabelTally.n).where(LabelTally.client_pk == client.id)
-            ).tuples().all()
+            ).all()
         )
         found: list[Drift] = []
         if client.message_count != len(msgs):
