@@ -9,22 +9,40 @@ from tests.service.helpers import ingest, set_labels
 URL = "/v1/replies/suggest"
 
 
-def test_text_gets_replies_for_its_labels(api):
-    r = api.post(URL, {"text": "You idiot, I will take you to court", "client_name": "Anna",
-                       "agent_name": "Oleg", "company": "Acme Ltd"})
+def test_text_is_classified_and_answered(api):
+    """A bare text gets the classifier's labels and filled replies, one per step."""
+    text = "You idiot, I will take you to court"
+    classified = api.post("/v1/classify", {"messages": [{"text": text}]}).json()["results"][0]
+    r = api.post(URL, {"text": text, "client_name": "Anna", "agent_name": "Oleg",
+                       "company": "Acme Ltd"})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert set(body["labels"]) == {"aggression", "threat"}
+    assert body["labels"] == classified["labels"]
     assert body["risk_level"] == "ok" and body["mode"] == "rules"
     assert body["message_id"] is None
     steps = [x["step"] for x in body["replies"]]
     assert len(steps) == 3 == len(set(steps))
-    assert steps[:2] == ["threat_procedure", "boundary_tone"]
+    expected = api.services.suggester.suggest(text, body["labels"], body["lang"], "ok", {})
+    assert steps == [x.step for x in expected]
     for reply in body["replies"]:
         assert reply["lang"] == body["lang"]
-        assert reply["text"].startswith("Hello Anna,")
         assert reply["text"].rstrip().endswith("Oleg\nAcme Ltd")
         assert "{" not in reply["text"] and "}" not in reply["text"]
+
+
+def _stored(api, mid: str, labels: list[str], cid: str = "c-1", **kw) -> None:
+    """A stored message whose labels are set by an agent, whatever the model said."""
+    ingest(api, mid, cid=cid, **kw)
+    set_labels(api, mid, labels)
+
+
+def test_stored_message_steers_by_its_labels(api):
+    _stored(api, "m-1", ["aggression", "threat"], text="You idiot, see you in court")
+    body = api.post(URL, {"message_id": "m-1", "client_name": "Anna"}).json()
+    assert body["labels"] == ["aggression", "threat"]
+    steps = [x["step"] for x in body["replies"]]
+    assert steps[:2] == ["threat_procedure", "boundary_tone"]
+    assert all(x["text"].startswith("Hello Anna,") for x in body["replies"])
 
 
 def test_replies_follow_the_detected_language(api):
@@ -51,36 +69,34 @@ def test_k_limits_the_count(api):
 
 
 def test_business_hours_are_quoted_from_the_tenant_or_request(api):
+    _stored(api, "late", ["off_hours_pressure"], text="answer me now")
     hours = {"timezone": "Europe/Warsaw", "weekly": {"mon": [["07:00", "15:00"]],
                                                      "tue": [["07:00", "15:00"]]}}
-    body = api.post(URL, {"text": "answer me now", "lang": "pl", "k": 1,
+    body = api.post(URL, {"message_id": "late", "lang": "pl", "k": 1,
                           "business_hours": hours}).json()
     assert body["replies"][0]["step"] == "working_hours"
     assert "pon., wt. 07:00–15:00 (Europe/Warsaw)" in body["replies"][0]["text"]
-    default = api.post(URL, {"text": "answer me now", "k": 1}).json()
+    default = api.post(URL, {"message_id": "late", "k": 1}).json()
     assert "Mon–Fri 09:00–18:00" in default["replies"][0]["text"]
 
 
-def test_stored_message_uses_its_labels_and_client_risk(api):
-    ingest(api, "m-1", cid="c-1", text="Hello, where is my parcel?")
+def test_stored_message_uses_its_client_risk(api):
+    _stored(api, "m-1", [], text="Hello, where is my parcel?")
     body = api.post(URL, {"message_id": "m-1"}).json()
     assert body["message_id"] == "m-1" and body["labels"] == []
     assert body["risk_level"] == "ok" and body["replies"][0]["step"] == "listen"
-    # An agent's correction is what counts, and enough threats make the client a problem.
-    for i in range(6):
-        ingest(api, f"t-{i}", cid="c-1", text=f"see you in court, part {i}")
-    set_labels(api, "m-1", ["aggression"])
-    body = api.post(URL, {"message_id": "m-1", "k": 5}).json()
-    assert body["labels"] == ["aggression"]
-    assert body["risk_level"] != "ok"
-    assert body["replies"][0]["step"] == "boundary_tone"
-    if body["risk_level"] == "consider_parting":
-        assert "part_ways" in [r["step"] for r in body["replies"]]
+    for i in range(8):
+        _stored(api, f"t-{i}", ["threat", "aggression"], text=f"see you in court, part {i}")
+    level = api.get("/v1/clients/c-1").json()["risk_level"]
+    assert level == "consider_parting"
+    body = api.post(URL, {"message_id": "m-1", "k": 3}).json()
+    assert body["risk_level"] == level
+    assert body["replies"][0]["step"] == "part_ways"
 
 
 def test_text_with_a_known_client_uses_its_risk(api):
     for i in range(6):
-        ingest(api, f"t-{i}", cid="c-9", text=f"you idiot, see you in court {i}")
+        _stored(api, f"t-{i}", ["threat"], cid="c-9", text=f"see you in court {i}")
     level = api.get("/v1/clients/c-9").json()["risk_level"]
     body = api.post(URL, {"text": "hello", "client_id": "c-9"}).json()
     assert body["risk_level"] == level != "ok"

@@ -84,3 +84,36 @@ def test_embeddings_are_cached_on_disk(encoder, tmp_path):
     np.save(files[0], np.zeros_like(first))  # prove the second call reads the file
     assert not cached_encode(encoder, texts, tmp_path).any()
     assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-4)
+
+
+@pytest.fixture
+def semantic_api(app_settings, test_classifier, semantic):
+    from fastapi.testclient import TestClient
+
+    from service.main import create_app
+    from service.tenants import create_key
+
+    app = create_app(app_settings, classifier=test_classifier, suggester=semantic)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        with app.state.services.db.session() as s:
+            key = create_key(s, "acme")
+        client.headers["X-API-Key"] = key
+        yield client
+
+
+def test_endpoint_uses_meaning(semantic_api):
+    text = "Hello, I can only pay last month's invoice next month, is that possible?"
+    r = semantic_api.post("/v1/messages", json={
+        "message_id": "pay-1", "client_id": "c-1", "text": text,
+        "sent_at": "2026-11-02T10:00:00+00:00"})
+    assert r.status_code == 200, r.text
+    # Labels from the test network are random; an agent's correction fixes them.
+    assert semantic_api.post("/v1/feedback", json={"message_id": "pay-1",
+                                                    "labels": []}).status_code == 200
+    r = semantic_api.post("/v1/replies/suggest", json={
+        "message_id": "pay-1", "client_name": "Sam", "k": 2, "lang": "en"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["mode"] == "semantic" and body["labels"] == []
+    assert body["replies"][0]["step"] == "late_payment"
+    assert body["replies"][0]["text"].startswith("Hello Sam,")
