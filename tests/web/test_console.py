@@ -330,3 +330,15 @@ def test_language_follows_browser_with_switch(
     assert page.inner_text("main h1") == "Inbox"
     page.click('button[data-lang="ru"]')
     page.wait_for_selector("main[data-ready=true] table.inbox")
+
+    # Reasons arrive in English from the API and are said again in Russian from their code.
+    console_server.api("POST", "/v1/feedback",
+                       json={"message_id": console_seed["russian"], "labels": ["threat"]})
+    card = console_server.api("GET", "/v1/clients/ivanov")
+    page.goto("/ui/client?id=ivanov")
+    page.wait_for_selector("main[data-ready=true] table.counts")
+    assert page.inner_text("main h1") == "Клиент ivanov"
+    reasons = page.locator(".reasons li").all_inner_texts()
+    assert len(reasons) == len(card["reasons"]) >= 1
+    assert all(re.search("[а-я]", r) for r in reasons), reasons
+    assert "30 дней" in reasons[0]

@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { chips, el, errorBox, LABELS, link, messageHref, riskBadge, svg } from "./dom.js";
 import { highlightedText } from "./highlight.js";
-import { formatDate, formatDateTime, formatScore, labelName, t } from "./i18n.js";
+import { formatDate, formatDateTime, formatScore, labelName, reasonText, t } from "./i18n.js";
 
 /** Per-label counts for one window: `counts` is all-time, `counts_7d`/`counts_30d` recent. */
 function countsFor(client, window) {
@@ -75,10 +75,14 @@ function timelineChart(timeline) {
       x, y: y(0) - h, width: barW, height: h, class: f ? "bar-flagged" : "bar-zero",
       "data-day": p.date, "data-flagged": f,
     }, svg("title", {}, dayTip(p))));
-    if (i % labelEvery === 0 || i === points.length - 1) {
-      chart.append(svg("text", {
-        x: x + barW / 2, y: height - 6, class: "tick", "text-anchor": "middle",
-      }, formatDate(p.date)));
+    const last = i === points.length - 1;
+    const crowded = !last && points.length - 1 - i < labelEvery / 2;
+    if ((i % labelEvery === 0 && !crowded) || last) {
+      // The end labels are anchored inwards so they are never cut off.
+      const anchor = i === 0 ? "start" : last ? "end" : "middle";
+      const tx = i === 0 ? x : last ? x + barW : x + barW / 2;
+      chart.append(svg("text", { x: tx, y: height - 6, class: "tick", "text-anchor": anchor },
+        formatDate(p.date)));
     }
   });
   section.append(chart, el("p", { class: "muted chart-summary" }, summary));
@@ -100,11 +104,6 @@ function evidenceItem(item) {
       chips(item.labels, item.scores), " ",
       item.message_id ? link(messageHref(item.message_id), t("client.open")) : null),
     body);
-}
-
-function reasonText(reason) {
-  if (typeof reason === "string") return reason;
-  return String(reason.text ?? reason.message ?? reason.reason ?? JSON.stringify(reason));
 }
 
 export async function renderClient(root, clientId) {
@@ -131,7 +130,7 @@ export async function renderClient(root, clientId) {
     el("section", { class: "reasons", "aria-labelledby": "reasons-h" },
       el("h2", { id: "reasons-h" }, t("client.reasons")),
       reasons.length
-        ? el("ul", {}, reasons.map((r) => el("li", {}, reasonText(r))))
+        ? el("ul", {}, reasons.map((r) => el("li", { "data-code": r.code ?? null }, reasonText(r))))
         : el("p", { class: "muted" }, t("client.noReasons"))),
     el("div", { class: "client-grid" }, countsTable(client), timelineChart(client.timeline)),
     el("section", { class: "evidence", "aria-labelledby": "evidence-h" },

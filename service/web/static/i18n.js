@@ -195,6 +195,12 @@ const STRINGS = {
     "clients.score": "Оценка",
     "clients.seen": "Сообщений",
     "clients.lastSeen": "Последнее сообщение",
+    "reason.legal_threat": "угрозы судом или юристом: {count} за последние {days}",
+    "reason.threat": "угрозы: {count} за последние {days}",
+    "reason.aggression": "сообщения с оскорблениями или агрессией: {count} за последние {days}",
+    "reason.unreasonable_demand": "необоснованные требования: {count} за последние {days}",
+    "reason.night_pressure": "ночные сообщения с требованием немедленного ответа: {count}",
+    "reason.off_hours_pressure": "сообщения в нерабочее время с требованием немедленного ответа: {count}",
     "try.title": "Проверить сообщение",
     "try.help": "Вставьте сообщение, чтобы увидеть пометки и варианты ответа. Ничего не сохраняется.",
     "try.text": "Текст сообщения",
@@ -265,6 +271,29 @@ export function formatDate(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
   return new Intl.DateTimeFormat(current, { day: "numeric", month: "short" }).format(d);
+}
+
+const DAY_WORDS = { ru: { one: "день", few: "дня", many: "дней", other: "дня" } };
+
+/** "30 дней", "2 дня": a day count with the right plural form where the language needs it. */
+export function formatDays(n) {
+  const words = DAY_WORDS[current];
+  if (!words) return `${n} days`;
+  return `${n} ${words[new Intl.PluralRules(current).select(n)] || words.other}`;
+}
+
+/**
+ * A risk reason in the interface language. The API writes reasons in English;
+ * for other languages the reason's code and numbers are enough to say it again.
+ */
+export function reasonText(reason) {
+  if (typeof reason === "string") return reason;
+  const key = `reason.${reason.code}`;
+  const table = STRINGS[current] || STRINGS.en;
+  if (current !== "en" && table[key] && Number.isFinite(Number(reason.count))) {
+    return t(key, { count: reason.count, days: formatDays(Number(reason.days) || 30) });
+  }
+  return String(reason.text ?? reason.code ?? "");
 }
 
 export function formatScore(score) {
