@@ -60,6 +60,7 @@ class _Line:
     end: int  # without the line break
     stop: int  # after the line break
     text: str  # stripped
+    raw: str  # as written, without the line break
 
 
 def _split_lines(text: str) -> list[_Line]:
@@ -67,7 +68,7 @@ def _split_lines(text: str) -> list[_Line]:
     pos = 0
     for raw in text.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
-        lines.append(_Line(pos, pos + len(body), pos + len(raw), body.strip()))
+        lines.append(_Line(pos, pos + len(body), pos + len(raw), body.strip(), body))
         pos += len(raw)
     return lines
 
@@ -129,20 +130,21 @@ def _kept_indices(lines: list[_Line], removed: list[bool], end: int) -> list[int
     return [i for i in range(end) if not removed[i] and lines[i].text]
 
 
+def _short_block(lines: list[_Line], indices: list[int]) -> bool:
+    """Few short lines: what a name/contact block after a sign-off looks like."""
+    return len(indices) <= pat.MAX_SIGNATURE_LINES and all(
+        len(lines[j].text) <= pat.MAX_SIGNATURE_LINE for j in indices
+    )
+
+
 def _find_signature(lines: list[_Line], removed: list[bool], end: int) -> int:
     """First line of the signature/disclaimer tail before ``end`` (``end`` when none)."""
     kept = _kept_indices(lines, removed, end)
     if not kept:
         return end
     first = kept[0]
-    for i in kept:
-        if pat.SIG_DASHES.match(lines[i].text) or pat.MOBILE_SIG.match(lines[i].text):
-            if i == first and pat.SIG_DASHES.match(lines[i].text):
-                continue
-            end = i
-            break
     # Disclaimers: a paragraph with a typical legal phrase, not the first thing written.
-    for i in _kept_indices(lines, removed, end):
+    for i in kept:
         if i != first and pat.DISCLAIMER.search(lines[i].text):
             para = i
             while para > first and lines[para - 1].text and not removed[para - 1]:
@@ -150,15 +152,27 @@ def _find_signature(lines: list[_Line], removed: list[bool], end: int) -> int:
             if para != first:
                 end = para
                 break
+    kept = _kept_indices(lines, removed, end)
+    for pos, i in enumerate(kept):
+        if pat.MOBILE_SIG.match(lines[i].text):
+            end = i
+            break
+        # "-- " is the standard delimiter; a bare "--" may be a chat separator, so it
+        # only counts when a short block follows it.
+        if (
+            i != first
+            and pat.SIG_DASHES.match(lines[i].text)
+            and (lines[i].raw.lstrip().startswith("-- ") or _short_block(lines, kept[pos + 1 :]))
+        ):
+            end = i
+            break
     # Sign-off: "Best regards," with at most a short name/contact block after it.
     kept = _kept_indices(lines, removed, end)
     for pos, i in enumerate(kept):
         if i == first or not pat.SIGN_OFF.match(lines[i].text):
             continue
         tail = kept[pos + 1 :]
-        if len(tail) > pat.MAX_SIGNATURE_LINES:
-            continue
-        if any(len(lines[j].text) > pat.MAX_SIGNATURE_LINE for j in tail):
+        if not _short_block(lines, tail):
             continue
         if not tail and pat.SIGN_OFF_NEEDS_NAME.match(lines[i].text):
             continue

@@ -99,3 +99,11 @@ def test_html_to_text_keeps_breaks_and_drops_scripts() -> None:
 @pytest.mark.parametrize("text", ["a < b and c > d", "use <br> here", "2 < 3"])
 def test_plain_text_with_angle_brackets_is_not_html(text: str) -> None:
     assert not looks_like_html(text)
+
+
+def test_bare_double_dash_in_chat_is_not_a_signature() -> None:
+    text = "Order A is fine\n--\n" + "\n".join(f"Item {i} arrived broken and nobody answers" * 3
+                                                for i in range(3))
+    assert clean_message(text).text == text
+    signed = "Please call me.\n--\nAnna Berg\n+49 30 1234567"
+    assert clean_message(signed).text == "Please call me."
