@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from classifier.lang import detect_language
 from classifier.types import LABELS
 from service.replies.encoder import E5Encoder, Encoder, cached_encode
 from service.replies.hours import Schedule
@@ -75,22 +76,6 @@ def _schedule(hours: Mapping[str, Any] | None) -> tuple[Schedule | None, str | N
     return (weekly if isinstance(weekly, Mapping) else None), (str(zone) if zone else None)
 
 
-class _LangDetector:
-    """py3langid limited to the playbook's languages, built once."""
-
-    def __init__(self, langs: list[str]) -> None:
-        import py3langid.langid as langid
-
-        self._ident = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE)
-        self._ident.set_languages(langs)
-
-    def detect(self, text: str) -> str | None:
-        if sum(ch.isalpha() for ch in text) < 3:
-            return None
-        lang, _ = self._ident.classify(text)
-        return str(lang)
-
-
 class ReplySuggester:
     """Ranks the playbook's templates for one message and fills their variables."""
 
@@ -106,7 +91,6 @@ class ReplySuggester:
         self._cache_dir = cache_dir
         self._vectors: dict[str, np.ndarray] | None = None
         self._lock = threading.Lock()
-        self._detector: _LangDetector | None = None
         if encoder is not None:
             self.warm()
 
@@ -158,14 +142,11 @@ class ReplySuggester:
             logger.info("embedded %d reply templates", len(vectors))
 
     def resolve_lang(self, text: str, lang: str | None) -> str:
-        """The caller's language if the playbook has it, else detected, else English."""
-        available = self.playbook.languages()
-        if lang:
-            code = lang.strip().lower().replace("_", "-").split("-")[0]
-            return code if code in available else FALLBACK_LANG
-        if self._detector is None:
-            self._detector = _LangDetector(available)
-        return self._detector.detect(text) or FALLBACK_LANG
+        """The caller's language, else the detected one; English when the playbook lacks it."""
+        code = lang.strip().lower().replace("_", "-").split("-")[0] if lang else None
+        if not code:
+            code = detect_language(text)
+        return code if code in self.playbook.frames else FALLBACK_LANG
 
     def _semantic_scores(self, text: str, candidates: list[Template]) -> np.ndarray:
         if self.encoder is None or not text.strip():
