@@ -45,6 +45,10 @@ class InvalidMessage(IngestError):
     """The message cannot be stored (HTTP 422)."""
 
 
+class TextTooLong(IngestError):
+    """The text is over `Settings.max_text_chars` (HTTP 413)."""
+
+
 @dataclass(frozen=True)
 class IncomingMessage:
     """A client's message as a helpdesk hands it over."""
@@ -189,9 +193,12 @@ async def ingest_message(
     The same message_id again returns the stored result (`created=False`) without
     running the model; the same id with different content raises MessageConflict.
     `business_hours` (the stored JSON shape, see service.hours) overrides the tenant's.
-    Raises InvalidMessage for empty text or NUL characters.
+    Raises InvalidMessage for empty text or NUL characters, TextTooLong over the limit.
     """
     _validate(msg)
+    limit = services.settings.max_text_chars
+    if len(msg.text) > limit:
+        raise TextTooLong(f"text has {len(msg.text)} characters; the limit is {limit}")
     half_life = services.settings.risk_half_life_days
 
     def lookup() -> IngestResult | None:

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.ingest import InvalidMessage, MessageConflict
+from service.ingest import InvalidMessage, MessageConflict, TextTooLong
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InvalidMessage)
     async def _invalid(_: Request, exc: InvalidMessage) -> JSONResponse:
         return error_response(422, str(exc))
+
+    @app.exception_handler(TextTooLong)
+    async def _too_long(_: Request, exc: TextTooLong) -> JSONResponse:
+        return error_response(413, str(exc))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -13,7 +13,13 @@ from service.context import Services
 from service.db.migrate import upgrade
 from service.db.models import Client, LabelTally
 from service.inference import InferenceEngine
-from service.ingest import IncomingMessage, MessageConflict, ingest_message
+from service.ingest import (
+    IncomingMessage,
+    InvalidMessage,
+    MessageConflict,
+    TextTooLong,
+    ingest_message,
+)
 from service.integrity import check_tallies
 from service.tenants import create_key, tenant_for_key
 from tests.fixtures.db import DbTarget
@@ -135,3 +141,16 @@ def test_parallel_processes_count_exactly(migrated_db, db_target, tiny_classifie
     with migrated_db.session() as s:
         assert s.query(Client).one().message_count == 60
         assert check_tallies(s, 14.0) == []
+
+
+def test_ingest_function_validates_like_the_api(migrated_db, test_classifier, db_target):
+    services = _services(migrated_db, test_classifier, db_target)
+    tenant = _tenant(migrated_db)
+    with pytest.raises(TextTooLong):
+        asyncio.run(ingest_message(services, tenant, IncomingMessage("l", "c", "a" * 20_001)))
+    for bad in (IncomingMessage("b", "c", "  "), IncomingMessage("b", "c", "nul\x00"),
+                IncomingMessage(" ", "c", "text")):
+        with pytest.raises(InvalidMessage):
+            asyncio.run(ingest_message(services, tenant, bad))
+    with migrated_db.session() as s:
+        assert s.query(Client).count() == 0
