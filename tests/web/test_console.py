@@ -303,6 +303,7 @@ def test_hostile_html_is_shown_as_text(
     # A hostile id in the page address is escaped by the template and the API says 404.
     page.goto("/ui/message?id=" + quote('"><script>window.__pwned=4</script>'))
     page.wait_for_selector("main[data-ready=true] .error")
+    assert "Not found" in page.inner_text("main .error")
     assert page.evaluate("window.__pwned") is None
 
 

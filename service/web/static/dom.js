@@ -80,8 +80,10 @@ export function announce(text) {
 }
 
 export function errorBox(err, onRetry) {
-  const box = el("div", { class: "error", role: "alert" },
-    el("p", {}, t("common.error", { msg: err && err.message ? err.message : String(err) })));
+  const text = err && err.status === 404
+    ? t("common.notFound")
+    : t("common.error", { msg: err && err.message ? err.message : String(err) });
+  const box = el("div", { class: "error", role: "alert" }, el("p", {}, text));
   if (onRetry) box.append(el("button", { type: "button", onclick: onRetry }, t("common.retry")));
   return box;
 }
