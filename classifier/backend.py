@@ -33,7 +33,9 @@ class TorchBackend:
         self.net = net.eval()
 
     def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        device = next(self.net.parameters()).device
+        self.net.eval()
         with torch.inference_mode():
-            out = self.net(torch.from_numpy(input_ids).long(),
-                           torch.from_numpy(attention_mask).long())
-        return out.float().numpy()
+            out = self.net(torch.from_numpy(input_ids).long().to(device),
+                           torch.from_numpy(attention_mask).long().to(device))
+        return out.float().cpu().numpy()

@@ -72,7 +72,9 @@ class ToneClassifier:
 
     # ------------------------------------------------------------------ persistence
     @classmethod
-    def from_pretrained(cls, folder: str | Path) -> ToneClassifier:
+    def from_pretrained(cls, folder: str | Path, backend: str = "auto") -> ToneClassifier:
+        """`backend`: "auto" (ONNX when an up-to-date export exists, else torch),
+        "torch" or "onnx" (see classifier.onnx_backend)."""
         from safetensors.torch import load_file
         from transformers import AutoTokenizer
 
@@ -84,6 +86,16 @@ class ToneClassifier:
         if not weights.is_file():
             raise FileNotFoundError(f"{folder} has no {WEIGHTS_NAME}")
         base = resolve_base_dir(config, folder)
+        if backend != "torch":
+            from classifier.onnx_backend import load_onnx_backend
+
+            fast = load_onnx_backend(folder)
+            if fast is not None:
+                tok = AutoTokenizer.from_pretrained(str(base))
+                return cls(None, tok, config, backend=fast, folder=folder)
+            if backend == "onnx":
+                raise FileNotFoundError(f"{folder} has no up-to-date ONNX export; run "
+                                        f"`toneguard export --model {folder}`")
         net = build_net(base, len(config.labels), AdapterSpec.from_dict(config.adapter))
         load_delta(net, load_file(str(weights)))
         net = for_inference(net)
@@ -119,7 +131,7 @@ class ToneClassifier:
         return folder
 
     # ------------------------------------------------------------------ inference
-    def _logits(self, inputs: list[str]) -> np.ndarray:
+    def logits(self, inputs: list[str]) -> np.ndarray:
         """Raw logits for model inputs, batched by length (padding to the longest)."""
         out = np.zeros((len(inputs), len(self.labels)), dtype=np.float32)
         if not inputs:
@@ -143,7 +155,7 @@ class ToneClassifier:
         return _sigmoid(logits * self._a + self._b)
 
     def _probs(self, texts: list[str], outside: list[bool | None]) -> np.ndarray:
-        return self.calibrate(self._logits([model_input(t, o) for t, o in zip(texts, outside,
+        return self.calibrate(self.logits([model_input(t, o) for t, o in zip(texts, outside,
                                                                                strict=True)]))
 
     def _context(self, texts: list[str], sent_at: SentAt | Sequence[SentAt],

@@ -23,3 +23,11 @@ app.add_typer(db_app, name="db")
 
 # Corpus verbs.
 app.add_typer(data_app, name="data")
+
+# Classifier and training verbs.
+from classifier.cli import classify  # noqa: E402
+from training.cli import evaluate, train  # noqa: E402
+
+app.command("classify")(classify)
+app.command("train")(train)
+app.command("evaluate")(evaluate)

@@ -1,0 +1,75 @@
+"""One-step training on the tiny random BERT: the whole pipeline runs and saves a model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifier.model import ToneClassifier
+from training.args import TrainingArguments
+from training.trainer import Trainer
+
+ROWS = [
+    ("You are idiots, fix it now!", ["aggression"], "2026-03-10T14:00:00+03:00"),
+    ("I will sue you and post reviews everywhere.", ["threat"], "2026-03-10T11:00:00+03:00"),
+    ("Answer me right now!!!", ["off_hours_pressure"], "2026-03-07T23:40:00+03:00"),
+    ("Answer me right now!!!", [], "2026-03-10T14:00:00+03:00"),
+    ("Give me a 90% discount and a free redo, or else.", ["unreasonable_demand", "threat"],
+     "2026-03-11T10:00:00+01:00"),
+    ("Hello, where is my order? Thanks.", [], "2026-03-08T03:00:00+01:00"),
+    ("Nobody answered all night, are you even working?", ["off_hours_pressure"],
+     "2026-03-12T10:00:00+00:00"),
+    ("Спасибо, всё получили.", [], "2026-03-12T10:00:00+03:00"),
+]
+
+
+def write_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for split in ("train", "dev", "test"):
+        with (folder / f"{split}.jsonl").open("w") as fh:
+            for i, (text, labels, sent_at) in enumerate(ROWS):
+                fh.write(json.dumps({"id": f"{split}-{i}", "text": text, "labels": labels,
+                                     "sent_at": sent_at, "lang": "en",
+                                     "hard_negative": "calm_night" if i == 5 else None}) + "\n")
+    return folder
+
+
+def test_one_step_training_saves_a_loadable_model(tiny_base_dir: Path, tmp_path: Path) -> None:
+    data = write_corpus(tmp_path / "data")
+    args = TrainingArguments(data=str(data), output_dir=str(tmp_path / "out"), epochs=1,
+                             batch_size=4, max_steps=1, base_model=str(tiny_base_dir),
+                             max_length=64, seed=3, name="tiny", version="0.0.1")
+    out = Trainer(args).run()
+    cfg = json.loads((out / "config.json").read_text())
+    assert set(cfg["thresholds"]) == set(cfg["labels"]) and len(cfg["calibration"]) == 4
+    assert cfg["evaluation"]["n"] == len(ROWS) and "by_language" in cfg["evaluation"]
+    assert cfg["training"]["timing"]["history"][0]["epoch"] == 1
+    assert "Training" in (out / "README.md").read_text()
+    clf = ToneClassifier.from_pretrained(out)
+    assert clf.predict_proba(["Answer me right now!!!"]).shape == (1, 4)
+
+    # Same seed, same data: the same weights (reproducible).
+    args.output_dir = str(tmp_path / "again")
+    again = ToneClassifier.from_pretrained(Trainer(args).run())
+    np.testing.assert_allclose(again.predict_proba(["x y z"]), clf.predict_proba(["x y z"]),
+                               atol=1e-6)
+
+
+def test_partial_unfreezing_runs(tiny_base_dir: Path, tmp_path: Path) -> None:
+    data = write_corpus(tmp_path / "data")
+    args = TrainingArguments(data=str(data), output_dir=str(tmp_path / "out"), epochs=1,
+                             batch_size=4, max_steps=1, base_model=str(tiny_base_dir),
+                             method="partial", unfreeze_last=1, max_length=64)
+    clf = ToneClassifier.from_pretrained(Trainer(args).run())
+    assert clf.config.adapter["method"] == "partial"
+
+
+@pytest.mark.parametrize("bad", [dict(method="full"), dict(epochs=0), dict(learning_rate=3.0),
+                                 dict(data="/nonexistent"), dict(max_length=4096),
+                                 dict(method="partial", unfreeze_last=0)])
+def test_arguments_validate_themselves(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        TrainingArguments(**bad).validate()

