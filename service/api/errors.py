@@ -26,6 +26,8 @@ _NAMES = {
     503: "unavailable",
 }
 
+_FASTAPI_BODY_ERROR = "There was an error parsing the body"
+
 
 def error_response(
     status: int, detail: Any, headers: dict[str, str] | None = None
@@ -46,6 +48,9 @@ def _clean_errors(errors: Any) -> list[dict[str, Any]]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == _FASTAPI_BODY_ERROR:
+            # Undecodable bytes (not UTF-8, too deeply nested): as malformed as bad JSON.
+            return error_response(422, "request body is not valid UTF-8 JSON")
         return error_response(exc.status_code, exc.detail, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
