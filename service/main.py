@@ -25,6 +25,7 @@ from service.db.migrate import upgrade
 from service.db.session import Database
 from service.inference import Classifier, InferenceEngine
 from service.metrics import Metrics
+from service.ratelimit import RateLimit, make_limiter
 from service.tenants import DEFAULT_TENANT, bootstrap_default_tenant
 
 logger = logging.getLogger(__name__)
@@ -129,6 +130,9 @@ def create_app(
     for module in (health, classify, messages, clients, tenant):
         app.include_router(module.router)
     _mount_optional(app)
+    limiter = make_limiter(settings)
+    if limiter is not None:  # inside the metrics, so 429s are counted
+        app.add_middleware(RateLimit, limiter=limiter)
     app.add_middleware(HttpMetrics, metrics=metrics)
     # Added last, so it runs first: oversized bodies never reach parsing or metrics labels.
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
