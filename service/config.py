@@ -63,8 +63,9 @@ class Settings(BaseSettings):
     # Business hours for tenants that have not set their own.
     business_hours: dict[str, Any] = Field(default_factory=lambda: dict(DEFAULT_BUSINESS_HOURS))
 
-    # Risk: half-life of a flagged message's weight, in days.
-    risk_half_life_days: float = 14.0
+    # Risk: half-life of a flagged message's weight, in days. The stored accumulator scales
+    # as 2^(days since 2024 / half-life), so short half-lives would overflow a double early.
+    risk_half_life_days: float = Field(14.0, ge=7.0, le=365.0)
 
     # Reply suggestions: "semantic" (e5 similarity + rules), "rules" (no encoder) or "off".
     replies_mode: Literal["semantic", "rules", "off"] = "semantic"
