@@ -31,3 +31,8 @@ from training.cli import evaluate, train  # noqa: E402
 app.command("classify")(classify)
 app.command("train")(train)
 app.command("evaluate")(evaluate)
+
+# Performance verbs.
+from training.export import export  # noqa: E402
+
+app.command("export")(export)

@@ -1,0 +1,113 @@
+"""ONNX Runtime backend: the exported, fused, int8-quantized network behind the same seam.
+
+`toneguard export` (training/export.py) writes `model-int8.onnx` into the model folder,
+stamped with a fingerprint of the weights it came from. `ToneClassifier.from_pretrained`
+asks `load_onnx_backend` first ("auto") and falls back to torch when no up-to-date graph
+exists, so a retrained folder never runs a stale export.
+
+The session is tuned for a small CPU box: one intra-op thread per available core, no
+inter-op parallelism, all graph optimizations, and no busy-waiting between runs, because
+the same cores also serve HTTP, tokenize and run the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+from classifier.config import CONFIG_NAME, WEIGHTS_NAME
+
+logger = logging.getLogger(__name__)
+
+INT8_NAME = "model-int8.onnx"
+FP32_NAME = "model.onnx"
+ONNX_FORMAT = "toneguard-onnx/1"
+META_FORMAT = "toneguard.format"
+META_FINGERPRINT = "toneguard.weights_sha256"
+
+
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def weights_fingerprint(folder: Path) -> str:
+    """What the graph depends on: the fine-tuned weights, the base and the adapter spec."""
+    h = hashlib.sha256()
+    with open(folder / WEIGHTS_NAME, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    config = json.loads((folder / CONFIG_NAME).read_text())
+    graph_keys = {k: config.get(k) for k in ("base_model", "adapter", "labels", "pooling")}
+    h.update(json.dumps(graph_keys, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def read_metadata(path: Path) -> dict[str, str]:
+    import onnx
+
+    model = onnx.load(str(path), load_external_data=False)
+    return {p.key: p.value for p in model.metadata_props}
+
+
+def find_onnx(folder: Path, prefer: str | None = None) -> Path | None:
+    """The up-to-date exported graph in `folder` (int8 first), or None."""
+    names = [INT8_NAME, FP32_NAME]
+    if prefer in names:
+        names = [prefer]
+    fingerprint: str | None = None
+    for name in names:
+        path = folder / name
+        if not path.is_file():
+            continue
+        fingerprint = fingerprint or weights_fingerprint(folder)
+        if read_metadata(path).get(META_FINGERPRINT) == fingerprint:
+            return path
+        logger.warning("%s was exported from other weights; ignoring it", path)
+    return None
+
+
+class OnnxBackend:
+    """`Backend.logits` on an ONNX Runtime CPU session."""
+
+    def __init__(self, path: str | Path, threads: int | None = None, spin: bool = False) -> None:
+        import onnxruntime as ort
+
+        self.path = Path(path)
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads or available_cores()
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Spinning threads burn the cores the event loop and tokenizer need between batches.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
+        self.session = ort.InferenceSession(str(self.path), opts,
+                                            providers=["CPUExecutionProvider"])
+        meta = self.session.get_modelmeta().custom_metadata_map
+        self.metadata: dict[str, str] = dict(meta)
+        quant = self.metadata.get("toneguard.quantization", "none")
+        self.name = "onnx-int8" if quant.startswith("int8") else "onnx-fp32"
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        feed = {"input_ids": input_ids.astype(np.int64, copy=False),
+                "attention_mask": attention_mask.astype(np.int64, copy=False)}
+        out = self.session.run(["logits"], {k: v for k, v in feed.items() if k in self._inputs})
+        return np.asarray(out[0], dtype=np.float32)
+
+
+def load_onnx_backend(folder: Path, threads: int | None = None) -> OnnxBackend | None:
+    """An ONNX backend for the model folder when an up-to-date export exists."""
+    path = find_onnx(folder)
+    if path is None:
+        return None
+    backend = OnnxBackend(path, threads=threads)
+    logger.info("using %s backend from %s", backend.name, path)
+    return backend

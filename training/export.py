@@ -1,0 +1,175 @@
+"""Export a model folder to ONNX Runtime: fp32 graph, BERT fusions, int8 dynamic quantization.
+
+The int8 file (`model-int8.onnx`, git-ignored) lands next to the weights it was built from
+and records their fingerprint in its metadata, so a retrained folder never silently runs a
+stale graph (`classifier.onnx_backend` checks it). The fp32 intermediate is kept only on
+request: it is ~470 MB, the int8 one ~120 MB.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from classifier.onnx_backend import (
+    FP32_NAME,
+    INT8_NAME,
+    META_FINGERPRINT,
+    META_FORMAT,
+    ONNX_FORMAT,
+    find_onnx,
+    weights_fingerprint,
+)
+
+logger = logging.getLogger(__name__)
+
+OPSET = 17
+# Sentences for the post-export check (all code paths: short, long, several languages).
+CHECK_TEXTS = [
+    "Hello, where is my order? It was due on Monday.",
+    "You are useless idiots. If I do not get a refund today I will sue you and tell everyone.",
+    "Добрый вечер! Почему никто не отвечает в выходные? Ответьте немедленно, это важно.",
+    "Guten Tag, ich warte seit drei Wochen auf eine Antwort. Das ist inakzeptabel.",
+    "Hola, necesito la factura de marzo, gracias.",
+]
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    seconds: float
+    size_mb: float
+    max_prob_diff: float  # vs the torch backend on CHECK_TEXTS
+
+
+def _export_fp32(net: Any, tokenizer: Any, out: Path) -> None:
+    """Trace the merged network with dynamic batch and sequence axes (opset 17)."""
+    import torch
+
+    encoder = net.encoder
+    if hasattr(encoder, "set_attn_implementation"):
+        # Eager attention exports as plain MatMul/Softmax, the pattern ORT's fusion knows.
+        encoder.set_attn_implementation("eager")
+    # A padded batch, so the traced graph sees a real mask.
+    enc = tokenizer(CHECK_TEXTS[:2], padding=True, return_tensors="pt")
+    ids, mask = enc["input_ids"].long(), enc["attention_mask"].long()
+    axes = {"batch": 0, "seq": 1}
+    with torch.inference_mode():
+        torch.onnx.export(
+            net, (ids, mask), str(out), dynamo=False, opset_version=OPSET,
+            input_names=["input_ids", "attention_mask"], output_names=["logits"],
+            dynamic_axes={"input_ids": {v: k for k, v in axes.items()},
+                          "attention_mask": {v: k for k, v in axes.items()},
+                          "logits": {0: "batch"}},
+        )
+
+
+def _fuse(src: Path, dst: Path, num_heads: int, hidden: int) -> None:
+    """Fuse attention, LayerNorm and GELU subgraphs (ORT's BERT optimizer); big CPU win."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    opt = optimize_model(str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden,
+                         opt_level=1)
+    opt.save_model_to_file(str(dst))
+
+
+def _quantize(src: Path, dst: Path, per_channel: bool) -> None:
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # Fused Attention nodes (com.microsoft) defeat shape inference downstream: outputs
+    # without an inferred type are float32.
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=per_channel,
+                     extra_options={"MatMulConstBOnly": True,
+                                    "DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
+def _stamp(path: Path, meta: dict[str, str]) -> None:
+    """Record which weights the graph came from (checked on load)."""
+    import onnx
+
+    model = onnx.load(str(path))
+    existing = {p.key: p for p in model.metadata_props}
+    for key, value in meta.items():
+        prop = existing.get(key) or model.metadata_props.add()
+        prop.key, prop.value = key, value
+    onnx.save(model, str(path))
+
+
+def export_model(model_dir: Path, quantize: bool = True, per_channel: bool = True,
+                 fuse: bool = True, keep_fp32: bool = False, force: bool = False) -> ExportResult:
+    """Write `model-int8.onnx` (or `model.onnx` without quantization) into `model_dir`."""
+    from classifier.model import ToneClassifier
+
+    target = model_dir / (INT8_NAME if quantize else FP32_NAME)
+    if not force and find_onnx(model_dir, prefer=target.name) == target:
+        logger.info("%s is up to date", target)
+        return ExportResult(target, 0.0, target.stat().st_size / 1e6, float("nan"))
+    start = time.perf_counter()
+    clf = ToneClassifier.from_pretrained(model_dir, backend="torch")
+    cfg = clf.net.encoder.config
+    meta = {META_FORMAT: ONNX_FORMAT, META_FINGERPRINT: weights_fingerprint(model_dir),
+            "toneguard.model": f"{clf.name} {clf.version}",
+            "toneguard.quantization": ("int8-dynamic-per-channel" if per_channel
+                                       else "int8-dynamic") if quantize else "none"}
+    with tempfile.TemporaryDirectory(dir=model_dir, prefix=".export-") as tmp:
+        raw = Path(tmp) / "raw.onnx"
+        _export_fp32(clf.net, clf.tokenizer, raw)
+        graph = raw
+        if fuse:
+            graph = Path(tmp) / "fused.onnx"
+            _fuse(raw, graph, int(cfg.num_attention_heads), int(cfg.hidden_size))
+        if keep_fp32 or not quantize:
+            _stamp(graph, {**meta, "toneguard.quantization": "none"})
+            graph.replace(model_dir / FP32_NAME)
+            graph = model_dir / FP32_NAME
+        if quantize:
+            part = Path(tmp) / "int8.onnx"
+            _quantize(graph, part, per_channel)
+            _stamp(part, meta)
+            part.replace(target)
+    diff = _check(clf, target)
+    seconds = time.perf_counter() - start
+    logger.info("exported %s in %.0f s; max |p_onnx - p_torch| = %.4f", target, seconds, diff)
+    return ExportResult(target, seconds, target.stat().st_size / 1e6, diff)
+
+
+def _check(clf: Any, path: Path) -> float:
+    """Largest calibrated-probability gap between the new graph and torch."""
+    from classifier.model import ToneClassifier
+    from classifier.onnx_backend import OnnxBackend
+
+    onnx_clf = ToneClassifier(None, clf.tokenizer, clf.config, backend=OnnxBackend(path),
+                              folder=clf.folder)
+    diff = np.abs(onnx_clf.predict_proba(CHECK_TEXTS) - clf.predict_proba(CHECK_TEXTS))
+    return float(diff.max())
+
+
+def export(
+    model: Annotated[Path, typer.Option("--model", help="Model folder to export.")] = Path(
+        "models/toneguard-e5-small"),
+    quantize: Annotated[bool, typer.Option(help="Write int8 (model-int8.onnx).")] = True,
+    per_channel: Annotated[bool, typer.Option(help="Per-channel int8 weight scales.")] = True,
+    keep_fp32: Annotated[bool, typer.Option(help="Also keep the fp32 model.onnx.")] = False,
+    force: Annotated[bool, typer.Option(help="Rebuild even when up to date.")] = False,
+) -> None:
+    """Export the model to ONNX (int8) for the fast CPU backend; skipped when up to date."""
+    # ONNX Runtime's quantizer logs every tensor at INFO on the root logger: keep that quiet.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("training").setLevel(logging.INFO)
+    if not model.is_dir():
+        raise typer.BadParameter(f"{model} is not a folder", param_hint="--model")
+    res = export_model(model, quantize=quantize, per_channel=per_channel, keep_fp32=keep_fp32,
+                       force=force)
+    if res.seconds == 0.0:
+        typer.echo(f"{res.path} is up to date ({res.size_mb:.0f} MB); --force rebuilds it")
+        return
+    typer.echo(f"wrote {res.path} ({res.size_mb:.0f} MB) in {res.seconds:.0f} s; "
+               f"max probability gap to torch on {len(CHECK_TEXTS)} texts: {res.max_prob_diff:.4f}")
