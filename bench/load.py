@@ -95,12 +95,16 @@ async def _post(client: httpx.AsyncClient, body: dict[str, Any]) -> Outcome:
 async def send_all(
     base_url: str, key: str, bodies: Sequence[dict[str, Any]], concurrency: int,
     timeout: float = 120.0, stop: Callable[[], bool] | None = None,
+    result: LoadResult | None = None,
 ) -> LoadResult:
-    """POST every body to /v1/messages from `concurrency` senders sharing one queue."""
+    """POST every body to /v1/messages from `concurrency` senders sharing one queue.
+
+    Pass `result` to watch the outcomes arrive from another thread (the crash test does).
+    """
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     for b in bodies:
         queue.put_nowait(b)
-    result = LoadResult()
+    result = LoadResult() if result is None else result
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
     async def sender(client: httpx.AsyncClient) -> None:
