@@ -99,7 +99,7 @@ class HttpMetrics:
             await self.app(scope, receive, capture)
         finally:
             route: Any = scope.get("route")
-            path = getattr(route, "path", None) or "unmatched"
+            path = (getattr(route, "path", None) or "unmatched").replace(":path}", "}")
             method = scope.get("method", "GET")
             self.metrics.requests.labels(method=method, route=path, status=str(status)).inc()
             self.metrics.latency.labels(method=method, route=path).observe(

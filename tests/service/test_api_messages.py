@@ -96,3 +96,14 @@ def test_message_detail_has_spans_ranges_and_client_risk(api):
 def test_ingest_without_replies(api):
     body = ingest(api, "quiet", replies=0)
     assert body["replies"] == []
+
+
+def test_ids_with_slashes_and_email_brackets(api):
+    mid = "<CAF+abc/def=42@mail.example.com>"
+    ingest(api, mid, cid="support/anna@example.com")
+    from urllib.parse import quote
+
+    r = api.get("/v1/messages/" + quote(mid, safe=""))
+    assert r.status_code == 200 and r.json()["message_id"] == mid
+    card = api.get("/v1/clients/" + quote("support/anna@example.com", safe=""))
+    assert card.status_code == 200 and card.json()["messages_seen"] == 1

@@ -27,7 +27,7 @@ router = APIRouter(prefix="/v1", tags=["clients"])
 NOT_FOUND = errors(401, 404)
 
 
-@router.get("/clients/{client_id}", response_model=ClientDetail, responses=NOT_FOUND)
+@router.get("/clients/{client_id:path}", response_model=ClientDetail, responses=NOT_FOUND)
 def get_client(
     client_id: str, tenant: TenantDep, services: ServicesDep, session: SessionDep,
     evidence_limit: Annotated[int, Query(ge=0, le=200)] = 50,
@@ -64,7 +64,7 @@ def get_clients(
     return ClientPage(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.delete("/clients/{client_id}", response_model=ClientDeleted, responses=NOT_FOUND)
+@router.delete("/clients/{client_id:path}", response_model=ClientDeleted, responses=NOT_FOUND)
 def erase_client(client_id: str, tenant: TenantDep, session: SessionDep) -> ClientDeleted:
     """Erase the client's messages, feedback and tally (right to be forgotten)."""
     n = delete_client(session, tenant.id, client_id)

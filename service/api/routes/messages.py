@@ -94,7 +94,7 @@ def list_messages(
                        offset=offset)
 
 
-@router.get("/messages/{message_id}", response_model=MessageDetail,
+@router.get("/messages/{message_id:path}", response_model=MessageDetail,
             responses=errors(401, 404))
 def get_message(
     message_id: str, tenant: TenantDep, services: ServicesDep, session: SessionDep
