@@ -84,6 +84,11 @@ def _validate(msg: IncomingMessage) -> None:
         value = getattr(msg, name)
         if value is not None and "\x00" in value:
             raise InvalidMessage(f"{name} must not contain NUL characters")
+        if value is not None and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidMessage(f"{name} must be valid Unicode (no lone surrogates)") from None
     if not msg.message_id.strip() or not msg.client_id.strip():
         raise InvalidMessage("message_id and client_id must not be empty")
 

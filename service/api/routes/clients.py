@@ -18,18 +18,18 @@ from service.api.schemas.clients import (
     FeedbackRequest,
     FeedbackResponse,
 )
-from service.api.schemas.common import RiskLevel, errors
+from service.api.schemas.common import Identifier, RiskLevel, errors
 from service.feedback import apply_feedback
 from service.hours import effective_hours
 from service.reads import client_card, delete_client, list_clients
 
 router = APIRouter(prefix="/v1", tags=["clients"])
-NOT_FOUND = errors(401, 404)
+NOT_FOUND = errors(401, 404, 422)
 
 
 @router.get("/clients/{client_id:path}", response_model=ClientDetail, responses=NOT_FOUND)
 def get_client(
-    client_id: str, tenant: TenantDep, services: ServicesDep, session: SessionDep,
+    client_id: Identifier, tenant: TenantDep, services: ServicesDep, session: SessionDep,
     evidence_limit: Annotated[int, Query(ge=0, le=200)] = 50,
 ) -> ClientDetail:
     """Counts (all-time, 7 and 30 days), decayed risk, reasons, evidence and a timeline."""
@@ -65,7 +65,7 @@ def get_clients(
 
 
 @router.delete("/clients/{client_id:path}", response_model=ClientDeleted, responses=NOT_FOUND)
-def erase_client(client_id: str, tenant: TenantDep, session: SessionDep) -> ClientDeleted:
+def erase_client(client_id: Identifier, tenant: TenantDep, session: SessionDep) -> ClientDeleted:
     """Erase the client's messages, feedback and tally (right to be forgotten)."""
     n = delete_client(session, tenant.id, client_id)
     if n is None:

@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from service.api import convert
 from service.api.deps import ServicesDep, SessionDep, TenantDep
 from service.api.routes.classify import check_text_size
-from service.api.schemas.common import Label, ReplyOut, RiskLevel, errors
+from service.api.schemas.common import Identifier, Label, ReplyOut, RiskLevel, errors
 from service.api.schemas.messages import (
     IngestRequest,
     IngestResponse,
@@ -80,7 +80,7 @@ def list_messages(
     tenant: TenantDep, services: ServicesDep, session: SessionDep,
     label: Label | None = None,
     risk_level: RiskLevel | None = None,
-    client_id: Annotated[str | None, Query(max_length=200)] = None,
+    client_id: Annotated[Identifier | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> MessagePage:
@@ -95,9 +95,9 @@ def list_messages(
 
 
 @router.get("/messages/{message_id:path}", response_model=MessageDetail,
-            responses=errors(401, 404))
+            responses=errors(401, 404, 422))
 def get_message(
-    message_id: str, tenant: TenantDep, services: ServicesDep, session: SessionDep
+    message_id: Identifier, tenant: TenantDep, services: ServicesDep, session: SessionDep
 ) -> MessageDetail:
     """One stored message with spans, ignored ranges and its client's current risk."""
     found = message_detail(session, tenant.id, message_id, services.settings.risk_half_life_days)
