@@ -1,0 +1,127 @@
+"""Score a model on the hand-written challenge set and list what it gets wrong.
+
+`toneguard evaluate --data data/challenge/challenge.jsonl` already prints the figures; this
+module adds the part that turns figures into work: every false positive and false negative,
+per label, with its probability, so pack sentences can be written for the missed patterns.
+The challenge set is never trained on (data/challenge/README.md).
+
+Run: python -m training.challenge [--model DIR] [--data FILE] [--errors] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from training.data import Row, read_file
+from training.metrics import evaluate_arrays, format_report
+
+if TYPE_CHECKING:
+    from classifier.model import ToneClassifier
+
+log = logging.getLogger(__name__)
+
+CHALLENGE_PATH = Path(__file__).resolve().parents[1] / "data" / "challenge" / "challenge.jsonl"
+
+
+@dataclass(frozen=True)
+class Miss:
+    """One wrong decision on one label of one message."""
+
+    id: str
+    lang: str
+    label: str
+    kind: str  # "FP" (flagged, should not be) or "FN" (missed)
+    prob: float
+    threshold: float
+    sent_at: str
+    text: str
+
+
+def truth(rows: list[Row], labels: list[str]) -> np.ndarray:
+    """0/1 matrix of the gold labels, columns in the model's label order."""
+    return np.array([[lab in r["labels"] for lab in labels] for r in rows], dtype=int)
+
+
+def score(clf: ToneClassifier, rows: list[Row]) -> np.ndarray:
+    """Calibrated probabilities, with each row's own send time (off-hours depends on it)."""
+    times = [datetime.fromisoformat(str(r["sent_at"])) if r.get("sent_at") else None
+             for r in rows]
+    return np.asarray(clf.predict_proba([r["text"] for r in rows], sent_at=times))
+
+
+def find_misses(rows: list[Row], y: np.ndarray, probs: np.ndarray, thresholds: np.ndarray,
+                labels: list[str]) -> list[Miss]:
+    """Every (message, label) where the thresholded decision disagrees with the gold label,
+    most confident mistakes first."""
+    pred = probs >= thresholds[None, :]
+    misses = []
+    for i, j in zip(*np.nonzero(pred != y.astype(bool)), strict=True):
+        r = rows[i]
+        misses.append(Miss(id=str(r.get("id", i)), lang=str(r.get("lang", "?")),
+                           label=labels[j], kind="FP" if pred[i, j] else "FN",
+                           prob=round(float(probs[i, j]), 4),
+                           threshold=round(float(thresholds[j]), 4),
+                           sent_at=str(r.get("sent_at", "")), text=r["text"]))
+    return sorted(misses, key=lambda m: (m.label, m.kind, -abs(m.prob - m.threshold)))
+
+
+def evaluate_challenge(clf: ToneClassifier, rows: list[Row]) -> dict[str, Any]:
+    """The same figures as `toneguard evaluate`, plus the list of misses."""
+    y = truth(rows, clf.labels)
+    probs = score(clf, rows)
+    res = evaluate_arrays(y, probs, clf.thresholds, clf.labels, [r.get("lang") for r in rows],
+                          [bool(r.get("hard_negative")) for r in rows])
+    res["misses"] = [asdict(m) for m in find_misses(rows, y, probs, clf.thresholds, clf.labels)]
+    return res
+
+
+def format_misses(misses: list[dict[str, Any]], width: int = 160) -> str:
+    lines = []
+    for m in misses:
+        text = " ".join(m["text"].split())
+        if len(text) > width:
+            text = text[: width - 1] + "…"
+        lines.append(f"{m['kind']} {m['label'][:10]:<10} p={m['prob']:.2f}/{m['threshold']:.2f} "
+                     f"{m['id']} {m['sent_at'][:16]}  {text}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, default=None,
+                        help="model folder (default: the shipped model)")
+    parser.add_argument("--data", type=Path, default=CHALLENGE_PATH)
+    parser.add_argument("--errors", action="store_true", help="also list every miss")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from classifier.cli import default_model_dir
+    from classifier.model import ToneClassifier
+
+    folder = args.model or default_model_dir()
+    if not (folder / "config.json").exists():
+        print(f"error: no model at {folder}", file=sys.stderr)
+        return 2
+    res = evaluate_challenge(ToneClassifier.from_pretrained(folder), read_file(args.data))
+    res["model"], res["data"] = str(folder), str(args.data)
+    if args.json:
+        print(json.dumps(res, indent=2, ensure_ascii=False))
+        return 0
+    print(format_report(res))
+    if args.errors:
+        print(f"\n{len(res['misses'])} misses (label decisions that disagree with the gold):")
+        print(format_misses(res["misses"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
