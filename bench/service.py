@@ -1,0 +1,217 @@
+"""The service end to end: throughput, latency percentiles, errors and peak memory.
+
+    python -m bench.service [--model DIR] [--requests 400] [--clients 1 8 32]
+                            [--endpoints classify messages] [--replies semantic|rules|off]
+
+Starts the real `toneguard serve` (one uvicorn worker, as shipped) on a loopback port
+with a fresh SQLite database in a temp dir, then for each endpoint and each number of
+concurrent clients sends a fixed number of single-message requests (test-split texts)
+from httpx async clients. Reports requests/s, p50/p95/p99 latency, errors, the average
+model batch size (from /metrics) and the server's resident memory (idle after start-up
+and peak under load, sampled every 20 ms). Writes bench/results/service.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.common import (
+    SHIPPED_MODEL,
+    machine,
+    percentile,
+    table,
+    test_messages,
+    write_result,
+)
+
+logger = logging.getLogger(__name__)
+WARMUP = 16
+
+
+def _rss(pids: list[int]) -> int:
+    import psutil
+
+    total = 0
+    for pid in pids:
+        try:
+            total += psutil.Process(pid).memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+@contextmanager
+def peak_rss(pids: list[int], every: float = 0.02) -> Iterator[dict[str, int]]:
+    """Sample the summed RSS of `pids` in a thread; yields a dict whose "peak" grows."""
+    box = {"peak": _rss(pids)}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(every):
+            box["peak"] = max(box["peak"], _rss(pids))
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    try:
+        yield box
+    finally:
+        stop.set()
+        t.join()
+
+
+def classify_body(row: dict[str, Any], n: int) -> dict[str, Any]:
+    msg: dict[str, Any] = {"text": row["text"]}
+    if row.get("sent_at"):
+        msg["sent_at"] = row["sent_at"]
+    return {"messages": [msg]}
+
+
+def message_body(row: dict[str, Any], n: int, run_id: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"message_id": f"{run_id}-{n:06d}", "client_id": f"client-{n % 50}",
+                            "text": row["text"], "channel": row.get("channel") or "email"}
+    body["sent_at"] = row.get("sent_at") or "2026-03-03T10:00:00+00:00"
+    return body
+
+
+async def _load(url: str, key: str, path: str, bodies: list[dict[str, Any]],
+                clients: int) -> tuple[list[float], list[str], float]:
+    """Send every body from `clients` concurrent senders; latencies (s), errors, wall time."""
+    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    for b in bodies:
+        queue.put_nowait(b)
+    latencies: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def sender(client: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            body = queue.get_nowait()
+            start = time.perf_counter()
+            try:
+                r = await client.post(path, json=body)
+                if r.status_code != 200:
+                    errors.append(f"{r.status_code} {r.text[:120]}")
+            except httpx.HTTPError as exc:
+                errors.append(type(exc).__name__)
+            latencies.append(time.perf_counter() - start)
+
+    async with httpx.AsyncClient(base_url=url, headers={"X-API-Key": key}, timeout=60.0,
+                                 limits=limits) as client:
+        start = time.perf_counter()
+        await asyncio.gather(*(sender(client) for _ in range(clients)))
+        wall = time.perf_counter() - start
+    return latencies, errors, wall
+
+
+def _model_counters(url: str) -> tuple[float, float]:
+    """(forward batches run, messages through the model) from the Prometheus endpoint."""
+    text = httpx.get(f"{url}/metrics", timeout=10).text
+    batches = re.search(r"^toneguard_model_inference_seconds_count (\S+)$", text, re.M)
+    msgs = re.search(r"^toneguard_model_messages_total (\S+)$", text, re.M)
+    return (float(batches.group(1)) if batches else 0.0, float(msgs.group(1)) if msgs else 0.0)
+
+
+def run(model_dir: Path, requests: int, clients: list[int], endpoints: list[str],
+        replies: str, work_dir: Path) -> dict[str, Any]:
+    from bench.liveserver import LiveServer, create_keys, scratch_database
+    from classifier.onnx_backend import available_cores
+
+    info = machine()
+    rows = test_messages(512)
+    cells = []
+    with scratch_database("sqlite", work_dir) as db:
+        [key] = create_keys(db, "bench")
+        env = {"TONEGUARD_REPLIES_MODE": replies, "OMP_NUM_THREADS": str(available_cores())}
+        server = LiveServer(db, model_dir, log_path=work_dir / "server.log", extra_env=env)
+        started = time.perf_counter()
+        with server:
+            startup_s = time.perf_counter() - started
+            pids = server.pids()
+            idle_rss = _rss(pids)
+            backend = re.findall(r"using (\S+) backend", server.log_tail(20000))
+            with peak_rss(pids) as rss:
+                n = 0
+                for endpoint in endpoints:
+                    path = f"/v1/{endpoint}"
+                    for c in clients:
+                        bodies = []
+                        for _ in range(requests + WARMUP):
+                            row = rows[n % len(rows)]
+                            bodies.append(classify_body(row, n) if endpoint == "classify"
+                                          else message_body(row, n, f"c{c}"))
+                            n += 1
+                        asyncio.run(_load(server.url, key, path, bodies[:WARMUP], min(c, 4)))
+                        b0, m0 = _model_counters(server.url)
+                        lat, errs, wall = asyncio.run(_load(server.url, key, path,
+                                                            bodies[WARMUP:], c))
+                        b1, m1 = _model_counters(server.url)
+                        cells.append({
+                            "endpoint": f"POST {path}", "clients": c, "requests": len(lat),
+                            "errors": len(errs), "error_examples": sorted(set(errs))[:3],
+                            "seconds": round(wall, 3), "req_per_s": round(len(lat) / wall, 1),
+                            "p50_ms": round(percentile(lat, 50) * 1e3, 1),
+                            "p95_ms": round(percentile(lat, 95) * 1e3, 1),
+                            "p99_ms": round(percentile(lat, 99) * 1e3, 1),
+                            "mean_model_batch": round((m1 - m0) / (b1 - b0), 1) if b1 > b0
+                            else None,
+                        })
+                        logger.info("%s", cells[-1])
+            peak = rss["peak"]
+    return {
+        "bench": "service",
+        "machine": {**info, "load_average_end": list(os.getloadavg())},
+        "model_dir": str(model_dir),
+        "backend": backend[-1] if backend else "torch",
+        "replies_mode": replies,
+        "startup_s": round(startup_s, 1),
+        "rss_idle_mb": round(idle_rss / 2**20),
+        "rss_peak_mb": round(peak / 2**20),
+        "cells": cells,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.service", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
+    parser.add_argument("--requests", type=int, default=400, help="per endpoint and client count")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--endpoints", nargs="+", default=["classify", "messages"],
+                        choices=["classify", "messages"])
+    parser.add_argument("--replies", default="semantic", choices=["semantic", "rules", "off"],
+                        help="reply suggestions mode of the server (semantic loads an encoder)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    with tempfile.TemporaryDirectory(prefix="toneguard-bench-") as tmp:
+        result = run(args.model, args.requests, args.clients, args.endpoints, args.replies,
+                     Path(tmp))
+    m = result["machine"]
+    print(f"service on {m['cores']} cores ({m['cpu']}), backend {result['backend']}, replies "
+          f"{result['replies_mode']}, load average {m['load_average'][0]:.2f} before, "
+          f"{m['load_average_end'][0]:.2f} after")
+    print(table(["endpoint", "clients", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms",
+                 "errors", "model batch"],
+                [[c["endpoint"], c["clients"], c["requests"], c["req_per_s"], c["p50_ms"],
+                  c["p95_ms"], c["p99_ms"], c["errors"], c["mean_model_batch"]]
+                 for c in result["cells"]]))
+    print(f"server RSS: {result['rss_idle_mb']} MB after start-up, {result['rss_peak_mb']} MB peak")
+    print(f"written to {write_result('service', result)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

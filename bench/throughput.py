@@ -1,0 +1,131 @@
+"""Model throughput on 512 test-split messages: torch fp32 batch 1 vs batched vs ONNX int8.
+
+    python -m bench.throughput [--model DIR] [--n 512] [--threads N]
+
+All variants run the same `ToneClassifier.predict_proba` pipeline (e-mail clean-up, time
+marker, tokenization, forward pass, calibration; no spans) on the same messages, so
+only the backend and the batch size differ:
+
+- baseline: plain transformers fp32 (the BertModel with LoRA merged + the linear head,
+  torch eager) called one message at a time;
+- torch batched: the same network, length-sorted padded batches of 32;
+- onnx int8 batched: the exported, fused, int8 graph (`toneguard export`), same batches.
+
+Prints a table and writes bench/results/throughput.json. Exports the model first when
+no up-to-date `model-int8.onnx` exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.common import (
+    SHIPPED_MODEL,
+    machine,
+    parse_sent_at,
+    table,
+    test_messages,
+    write_result,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _timed(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray, float]:
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def run(model_dir: Path, n: int, threads: int | None) -> dict[str, Any]:
+    import torch
+
+    from classifier.model import ToneClassifier
+    from classifier.onnx_backend import INT8_NAME, available_cores, find_onnx
+    from training.export import export_model
+
+    info = machine()
+    threads = threads or available_cores()
+    torch.set_num_threads(threads)
+    if find_onnx(model_dir, prefer=INT8_NAME) is None:
+        logger.warning("no up-to-date ONNX export in %s; exporting it now", model_dir)
+        export_model(model_dir)
+    rows = test_messages(n)
+    texts = [r["text"] for r in rows]
+    sent = [parse_sent_at(r.get("sent_at")) for r in rows]
+    torch_clf = ToneClassifier.from_pretrained(model_dir, backend="torch")
+    onnx_clf = ToneClassifier.from_pretrained(model_dir, backend="onnx")
+    from classifier.onnx_backend import OnnxBackend
+
+    if isinstance(onnx_clf.backend, OnnxBackend):
+        onnx_clf.backend = OnnxBackend(onnx_clf.backend.path, threads=threads)
+    # Warm-up: first calls allocate arenas and pick kernels.
+    torch_clf.predict_proba(texts[:8], sent_at=sent[:8])
+    onnx_clf.predict_proba(texts[:8], sent_at=sent[:8])
+
+    def one_by_one() -> np.ndarray:
+        return np.stack([torch_clf.predict_proba(t, sent_at=s) for t, s in
+                         zip(texts, sent, strict=True)])
+
+    base_p, base_s = _timed(one_by_one)
+    torch_p, torch_s = _timed(lambda: torch_clf.predict_proba(texts, sent_at=sent))
+    onnx_p, onnx_s = _timed(lambda: onnx_clf.predict_proba(texts, sent_at=sent))
+    flags = [p >= torch_clf.thresholds for p in (base_p, torch_p, onnx_p)]
+    variants = [
+        ("transformers fp32, batch 1 (baseline)", base_s, base_p, flags[0]),
+        ("torch fp32, batched", torch_s, torch_p, flags[1]),
+        ("onnx int8, batched", onnx_s, onnx_p, flags[2]),
+    ]
+    tokens = [len(ids) for ids in torch_clf.tokenizer(texts)["input_ids"]]
+    return {
+        "bench": "throughput",
+        "machine": {**info, "load_average_end": list(os.getloadavg())},
+        "model": {"dir": str(model_dir), "name": torch_clf.name, "version": torch_clf.version,
+                  "onnx": str(onnx_clf.backend.path) if isinstance(onnx_clf.backend, OnnxBackend)
+                  else None},
+        "threads": threads,
+        "messages": n,
+        "tokens": {"mean": float(np.mean(tokens)), "max": int(max(tokens))},
+        "batch_size": 32,
+        "variants": [
+            {"name": name, "seconds": round(secs, 3), "msgs_per_s": round(n / secs, 1),
+             "ratio_to_baseline": round(base_s / secs, 2),
+             "max_prob_gap_to_baseline": round(float(np.abs(p - base_p).max()), 4),
+             "same_flags_as_baseline": round(float((f == flags[0]).all(axis=1).mean()), 4)}
+            for name, secs, p, f in variants
+        ],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.throughput", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
+    parser.add_argument("--n", type=int, default=512, help="test-split messages")
+    parser.add_argument("--threads", type=int, default=None, help="default: all cores")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    result = run(args.model, args.n, args.threads)
+    m = result["machine"]
+    print(f"{result['messages']} test-split messages (mean {result['tokens']['mean']:.0f} tokens), "
+          f"{result['threads']} threads, {m['cpu']}, load average {m['load_average'][0]:.2f} "
+          f"before, {m['load_average_end'][0]:.2f} after")
+    print(table(["variant", "seconds", "msgs/s", "x baseline", "max |dp|", "same flags"],
+                [[v["name"], v["seconds"], v["msgs_per_s"], v["ratio_to_baseline"],
+                  v["max_prob_gap_to_baseline"], v["same_flags_as_baseline"]]
+                 for v in result["variants"]]))
+    print(f"written to {write_result('throughput', result)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
