@@ -23,7 +23,7 @@ from classifier.config import CARD_NAME, WEIGHTS_NAME, ModelConfig, model_input
 from classifier.email_cleanup import CleanedMessage, clean_message
 from classifier.hours import DEFAULT_HOURS, BusinessHours
 from classifier.lang import detect_language
-from classifier.spans import find_spans
+from classifier.spans import Found, run_searches, span_search
 from classifier.types import Prediction, Span
 
 logger = logging.getLogger(__name__)
@@ -201,19 +201,37 @@ class ToneClassifier:
         items = [texts] if isinstance(texts, str) else list(texts)
         cleaned, outside = self._context(items, sent_at, business_hours)
         probs = self._probs([c.text for c in cleaned], outside)
-        preds = [self._one(raw, c, o, p, spans)
-                 for raw, c, o, p in zip(items, cleaned, outside, probs, strict=True)]
+        flagged = [[j for j in range(len(self.labels)) if p[j] >= self.thresholds[j]]
+                   for p in probs]
+        found = (self._find_spans(cleaned, outside, probs, flagged) if spans
+                 else [{} for _ in items])
+        preds = [self._one(*args) for args in zip(items, cleaned, outside, probs, flagged, found,
+                                                  strict=True)]
         return preds[0] if single else preds
 
-    def _one(self, raw: str, cleaned: CleanedMessage, outside: bool | None, probs: np.ndarray,
-             with_spans: bool) -> Prediction:
-        flagged = [j for j in range(len(self.labels)) if probs[j] >= self.thresholds[j]]
-        spans: list[Span] = []
-        if with_spans and flagged:
-            def score(parts: list[str]) -> np.ndarray:
-                return self._probs(parts, [outside] * len(parts))
+    def _find_spans(self, cleaned: list[CleanedMessage], outside: list[bool | None],
+                    probs: np.ndarray, flagged: list[list[int]]) -> list[Found]:
+        """Span search for every flagged message, one batched forward pass per search step."""
+        todo = [i for i, f in enumerate(flagged) if f]
+        searches = [span_search(cleaned[i].text, flagged[i], probs[i], self.thresholds)
+                    for i in todo]
 
-            found = find_spans(cleaned.text, flagged, probs, self.thresholds, score)
+        def score_many(ids: list[int], asks: list[list[str]]) -> list[np.ndarray]:
+            flat = [t for a in asks for t in a]
+            marks = [outside[todo[k]] for k, a in zip(ids, asks, strict=True) for _ in a]
+            out = self._probs(flat, marks)
+            cuts = np.cumsum([len(a) for a in asks])[:-1]
+            return list(np.split(out, cuts))
+
+        found: list[Found] = [{} for _ in cleaned]
+        for i, hits in zip(todo, run_searches(searches, score_many), strict=True):
+            found[i] = hits
+        return found
+
+    def _one(self, raw: str, cleaned: CleanedMessage, outside: bool | None, probs: np.ndarray,
+             flagged: list[int], found: Found) -> Prediction:
+        spans: list[Span] = []
+        if flagged:
             for j, hits in found.items():
                 for (a, b), s in hits:
                     oa, ob = cleaned.to_original(a, b)

@@ -6,13 +6,17 @@ sentence is narrowed to its clauses when a clause alone still triggers it, which
 greetings such as "Hi team," glued to the insult. If no sentence triggers the label
 alone (the flag comes from their combination), occlusion decides: the sentences whose
 removal lowers the probability most are kept.
+
+The search is a generator that yields the texts it wants scored, so `run_searches`
+can answer the questions of many messages with one batched forward pass per step
+(sentences, occlusion, clauses) instead of one small pass per message.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
 import numpy as np
 
@@ -62,6 +66,9 @@ def clauses(text: str, span: Range) -> list[Range]:
 
 # Scores texts: returns calibrated probabilities, shape (n, n_labels).
 Scorer = Callable[[list[str]], np.ndarray]
+Found = dict[int, list[tuple[Range, float]]]
+# Yields texts to score, is sent their probabilities, returns the spans.
+SpanSearch = Generator[list[str], np.ndarray, Found]
 
 
 def find_spans(
@@ -70,19 +77,57 @@ def find_spans(
     probs: np.ndarray,
     thresholds: np.ndarray,
     score: Scorer,
-) -> dict[int, list[tuple[Range, float]]]:
+) -> Found:
     """Per flagged label index: up to three (range, score) in `text`, best first."""
+    return run_searches([span_search(text, flagged, probs, thresholds)],
+                        lambda _, asks: [score(a) for a in asks])[0]
+
+
+def run_searches(
+    searches: list[SpanSearch],
+    score_many: Callable[[list[int], list[list[str]]], list[np.ndarray]],
+) -> list[Found]:
+    """Drive several searches in lockstep: each step's questions are scored together.
+
+    `score_many(ids, asks)` gets the indices of the asking searches and their texts.
+    """
+    results: list[Found] = [{} for _ in searches]
+    asks: dict[int, list[str]] = {}
+
+    def advance(i: int, answer: np.ndarray | None) -> None:
+        try:
+            asks[i] = next(searches[i]) if answer is None else searches[i].send(answer)
+        except StopIteration as done:
+            results[i] = done.value
+
+    for i in range(len(searches)):
+        advance(i, None)
+    while asks:
+        ids = list(asks)
+        answers = score_many(ids, [asks.pop(i) for i in ids])
+        for i, answer in zip(ids, answers, strict=True):
+            advance(i, answer)
+    return results
+
+
+def span_search(
+    text: str,
+    flagged: list[int],
+    probs: np.ndarray,
+    thresholds: np.ndarray,
+) -> SpanSearch:
+    """`find_spans` as a generator: yields the texts to score, receives their probabilities."""
     if not flagged or not text.strip():
         return {}
     sents = sentences(text) or [(0, len(text))]
-    sent_probs = probs[None, :] if len(sents) == 1 else score([text[a:b] for a, b in sents])
+    sent_probs = probs[None, :] if len(sents) == 1 else (yield [text[a:b] for a, b in sents])
     result: dict[int, list[tuple[Range, float]]] = {}
     occlusion: np.ndarray | None = None
     for j in flagged:
         chosen = [i for i in range(len(sents)) if sent_probs[i, j] >= thresholds[j]]
         if not chosen:
             if occlusion is None:
-                occlusion = _occlusion(text, sents, probs, score)
+                occlusion = yield from _occlusion(text, sents, probs)
             order = np.argsort(-occlusion[:, j])
             chosen = [int(order[0])] + [int(i) for i in order[1:2] if occlusion[i, j] > 0.1]
             scored = [(sents[i], float(probs[j])) for i in chosen]
@@ -90,22 +135,22 @@ def find_spans(
             chosen.sort(key=lambda i: -sent_probs[i, j])
             scored = [(sents[i], float(sent_probs[i, j])) for i in chosen]
         result[j] = scored[:MAX_SPANS_PER_LABEL]
-    return _narrow(text, result, thresholds, score)
+    return (yield from _narrow(text, result, thresholds))
 
 
-def _occlusion(text: str, sents: list[Range], probs: np.ndarray, score: Scorer) -> np.ndarray:
+def _occlusion(text: str, sents: list[Range],
+               probs: np.ndarray) -> Generator[list[str], np.ndarray, np.ndarray]:
     if len(sents) == 1:
         return np.ones((1, probs.shape[0]))
     without = [(text[: a] + " " + text[b:]).strip() for a, b in sents]
-    return probs[None, :] - score(without)
+    return probs[None, :] - (yield without)
 
 
 def _narrow(
     text: str,
-    result: dict[int, list[tuple[Range, float]]],
+    result: Found,
     thresholds: np.ndarray,
-    score: Scorer,
-) -> dict[int, list[tuple[Range, float]]]:
+) -> Generator[list[str], np.ndarray, Found]:
     """Replace a sentence by the clauses that trigger the label alone, when there are any."""
     parts: dict[Range, list[Range]] = {}
     for spans in result.values():
@@ -116,7 +161,7 @@ def _narrow(
     if not parts:
         return result
     flat = [c for cl in parts.values() for c in cl]
-    clause_probs = score([text[a:b] for a, b in flat])
+    clause_probs = yield [text[a:b] for a, b in flat]
     where = {c: i for i, c in enumerate(flat)}
     out: dict[int, list[tuple[Range, float]]] = {}
     for j, spans in result.items():
