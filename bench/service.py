@@ -126,7 +126,7 @@ def _model_counters(url: str) -> tuple[float, float]:
 
 
 def run(model_dir: Path, requests: int, clients: list[int], endpoints: list[str],
-        replies: str, work_dir: Path) -> dict[str, Any]:
+        replies: str, work_dir: Path, torch_threads: int | None = None) -> dict[str, Any]:
     from bench.liveserver import LiveServer, create_keys, scratch_database
     from classifier.onnx_backend import available_cores
 
@@ -135,7 +135,8 @@ def run(model_dir: Path, requests: int, clients: list[int], endpoints: list[str]
     cells = []
     with scratch_database("sqlite", work_dir) as db:
         [key] = create_keys(db, "bench")
-        env = {"TONEGUARD_REPLIES_MODE": replies, "OMP_NUM_THREADS": str(available_cores())}
+        env = {"TONEGUARD_REPLIES_MODE": replies,
+               "OMP_NUM_THREADS": str(torch_threads or available_cores())}
         server = LiveServer(db, model_dir, log_path=work_dir / "server.log", extra_env=env)
         started = time.perf_counter()
         with server:
@@ -177,6 +178,7 @@ def run(model_dir: Path, requests: int, clients: list[int], endpoints: list[str]
         "model_dir": str(model_dir),
         "backend": backend[-1] if backend else "torch",
         "replies_mode": replies,
+        "torch_threads": torch_threads or available_cores(),
         "startup_s": round(startup_s, 1),
         "rss_idle_mb": round(idle_rss / 2**20),
         "rss_peak_mb": round(peak / 2**20),
@@ -194,14 +196,17 @@ def main(argv: list[str] | None = None) -> int:
                         choices=["classify", "messages"])
     parser.add_argument("--replies", default="semantic", choices=["semantic", "rules", "off"],
                         help="reply suggestions mode of the server (semantic loads an encoder)")
+    parser.add_argument("--torch-threads", type=int, default=None,
+                        help="OMP_NUM_THREADS of the server (default: all cores, as shipped)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="toneguard-bench-") as tmp:
         result = run(args.model, args.requests, args.clients, args.endpoints, args.replies,
-                     Path(tmp))
+                     Path(tmp), args.torch_threads)
     m = result["machine"]
     print(f"service on {m['cores']} cores ({m['cpu']}), backend {result['backend']}, replies "
-          f"{result['replies_mode']}, load average {m['load_average'][0]:.2f} before, "
+          f"{result['replies_mode']}, torch threads {result['torch_threads']}, "
+          f"load average {m['load_average'][0]:.2f} before, "
           f"{m['load_average_end'][0]:.2f} after")
     print(table(["endpoint", "clients", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms",
                  "errors", "model batch"],
