@@ -17,6 +17,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from classifier.config import CONFIG_NAME, WEIGHTS_NAME
 logger = logging.getLogger(__name__)
 
 INT8_NAME = "model-int8.onnx"
+ENCODER_NAME = "encoder-int8.onnx"  # the plain base encoder (mean-pooled, L2-normalised)
 FP32_NAME = "model.onnx"
 ONNX_FORMAT = "toneguard-onnx/1"
 META_FORMAT = "toneguard.format"
@@ -111,3 +113,42 @@ def load_onnx_backend(folder: Path, threads: int | None = None) -> OnnxBackend |
     backend = OnnxBackend(path, threads=threads)
     logger.info("using %s backend from %s", backend.name, path)
     return backend
+
+
+def encoder_path(base_dir: Path | None = None) -> Path:
+    """Where `toneguard export` puts the int8 base encoder: next to the converted base."""
+    if base_dir is None:
+        from classifier.base_model import ensure_base_model
+
+        base_dir = Path(ensure_base_model())
+    return Path(base_dir) / ENCODER_NAME
+
+
+class OnnxEncoder:
+    """Sentence embeddings from the int8 base encoder, on a tokenizer the caller may share.
+
+    A drop-in for the reply matcher's sentence-transformers encoder (same mean pooling and
+    normalisation, `prefix` prepended), at a fraction of its memory: the fp32 weights
+    (~470 MB) and a second copy of the 250k-piece tokenizer (~300 MB) are not loaded.
+    """
+
+    def __init__(self, path: Path, tokenizer: Any, prefix: str = "query: ",
+                 max_length: int = 256, batch_size: int = 32,
+                 threads: int | None = None) -> None:
+        self.backend = OnnxBackend(path, threads=threads)
+        self.tokenizer = tokenizer
+        limit = int(getattr(tokenizer, "model_max_length", max_length) or max_length)
+        self.prefix, self.max_length, self.batch_size = prefix, min(max_length, limit), batch_size
+        self.name = f"e5-onnx-int8:{Path(path).resolve()}"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        tok = self.tokenizer
+        out = []
+        for i in range(0, len(texts), self.batch_size):
+            enc = tok([self.prefix + t for t in texts[i : i + self.batch_size]],
+                      truncation=True, max_length=self.max_length, padding=True,
+                      return_tensors="np")
+            out.append(self.backend.logits(enc["input_ids"], enc["attention_mask"]))
+        if not out:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.concatenate(out).astype(np.float32)

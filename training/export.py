@@ -19,6 +19,7 @@ import numpy as np
 import typer
 
 from classifier.onnx_backend import (
+    ENCODER_NAME,
     FP32_NAME,
     INT8_NAME,
     META_FINGERPRINT,
@@ -141,6 +142,45 @@ def export_model(model_dir: Path, quantize: bool = True, per_channel: bool = Tru
     return ExportResult(target, seconds, target.stat().st_size / 1e6, diff)
 
 
+def export_encoder(base_dir: Path, force: bool = False) -> Path:
+    """The plain base encoder (mean pooling + L2 norm) as int8, for reply matching."""
+    import torch
+
+    from classifier.network import load_encoder, mean_pool
+
+    target = base_dir / ENCODER_NAME
+    if target.is_file() and not force:
+        return target
+    encoder = load_encoder(base_dir).eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            # Explicit token types: the model's own buffer is traced with a fixed batch size.
+            out = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                               token_type_ids=torch.zeros_like(input_ids))
+            pooled = mean_pool(out.last_hidden_state, attention_mask)
+            return torch.nn.functional.normalize(pooled, dim=-1)
+
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
+    cfg = encoder.config
+    with tempfile.TemporaryDirectory(dir=base_dir, prefix=".export-") as tmp:
+        raw, fused, part = (Path(tmp) / n for n in ("raw.onnx", "fused.onnx", "int8.onnx"))
+        _export_fp32(Pooled(), tokenizer, raw)
+        _fuse(raw, fused, int(cfg.num_attention_heads), int(cfg.hidden_size))
+        _quantize(fused, part, per_channel=True)
+        _stamp(part, {META_FORMAT: ONNX_FORMAT, "toneguard.model": f"base encoder {base_dir.name}",
+                      "toneguard.quantization": "int8-dynamic-per-channel"})
+        part.replace(target)
+    logger.info("exported the reply encoder to %s", target)
+    return target
+
+
 def _check(clf: Any, path: Path) -> float:
     """Largest calibrated-probability gap between the new graph and torch."""
     from classifier.model import ToneClassifier
@@ -159,6 +199,8 @@ def export(
     per_channel: Annotated[bool, typer.Option(help="Per-channel int8 weight scales.")] = True,
     keep_fp32: Annotated[bool, typer.Option(help="Also keep the fp32 model.onnx.")] = False,
     force: Annotated[bool, typer.Option(help="Rebuild even when up to date.")] = False,
+    encoder: Annotated[bool, typer.Option(
+        help="Also export the int8 base encoder for reply matching.")] = True,
 ) -> None:
     """Export the model to ONNX (int8) for the fast CPU backend; skipped when up to date."""
     # ONNX Runtime's quantizer logs every tensor at INFO on the root logger: keep that quiet.
@@ -168,6 +210,10 @@ def export(
         raise typer.BadParameter(f"{model} is not a folder", param_hint="--model")
     res = export_model(model, quantize=quantize, per_channel=per_channel, keep_fp32=keep_fp32,
                        force=force)
+    if encoder:
+        from classifier.base_model import ensure_base_model
+
+        typer.echo(f"reply encoder: {export_encoder(Path(ensure_base_model()), force=force)}")
     if res.seconds == 0.0:
         typer.echo(f"{res.path} is up to date ({res.size_mb:.0f} MB); --force rebuilds it")
         return

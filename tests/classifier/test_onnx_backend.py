@@ -126,3 +126,53 @@ def test_shipped_model_int8_agrees_with_torch_on_the_test_split(tmp_path: Path) 
     assert np.mean(gap.max(axis=1) <= 0.03) >= 0.98, f"largest gaps: {np.sort(gap.max(1))[-5:]}"
     assert same_flags.mean() >= 0.98
     assert float(np.median(gap)) < 0.005
+
+
+def _torch_embeddings(base: Path, texts: list[str]) -> np.ndarray:
+    import torch
+    from transformers import AutoTokenizer
+
+    from classifier.network import load_encoder, mean_pool
+
+    tok = AutoTokenizer.from_pretrained(str(base))
+    enc = tok(["query: " + t for t in texts], padding=True, truncation=True,
+              max_length=min(256, tok.model_max_length), return_tensors="pt")
+    with torch.inference_mode():
+        hidden = load_encoder(base).eval()(**enc).last_hidden_state
+        pooled = mean_pool(hidden, enc["attention_mask"])
+    return torch.nn.functional.normalize(pooled, dim=-1).numpy()
+
+
+def test_int8_reply_encoder_matches_torch_embeddings(tiny_base_dir: Path, tmp_path: Path) -> None:
+    from transformers import AutoTokenizer
+
+    from classifier.onnx_backend import OnnxEncoder
+    from training.export import export_encoder
+
+    base = tmp_path / "base"
+    shutil.copytree(tiny_base_dir, base)
+    path = export_encoder(base)
+    encoder = OnnxEncoder(path, AutoTokenizer.from_pretrained(str(base)))
+    got = encoder.encode(TEXTS)
+    want = _torch_embeddings(base, TEXTS)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
+    assert (got * want).sum(axis=1).min() > 0.99
+    assert export_encoder(base) == path  # reused, not rebuilt
+
+
+@pytest.mark.slow
+def test_real_int8_reply_encoder_keeps_e5_similarities(base_model_dir: Path) -> None:
+    """Cosine to the fp32 encoder stays >= 0.98, so template ranking barely moves."""
+    from transformers import AutoTokenizer
+
+    from classifier.onnx_backend import OnnxEncoder, encoder_path
+    from training.export import export_encoder
+
+    path = encoder_path(base_model_dir)
+    if not path.is_file():
+        path = export_encoder(base_model_dir)
+    encoder = OnnxEncoder(path, AutoTokenizer.from_pretrained(str(base_model_dir)))
+    got = encoder.encode(TEXTS)
+    want = _torch_embeddings(base_model_dir, TEXTS)
+    assert (got * want).sum(axis=1).min() > 0.98
