@@ -31,6 +31,7 @@ class AdapterSpec:
     lora_dropout: float = 0.1
     target_modules: list[str] = field(default_factory=lambda: list(LORA_TARGETS))
     unfreeze_last: int = 0  # for "partial": how many top encoder layers train in full
+    lora_layers: list[int] | None = None  # LoRA only in these layers (None: all)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,11 +60,37 @@ class ToneNet(nn.Module):
         pooled = mean_pool(out.last_hidden_state, attention_mask)
         return self.head(self.dropout(pooled))
 
+    # The split forward below lets training cache the frozen bottom layers once (CPU speed).
+    def bert(self) -> Any:
+        enc: Any = self.encoder
+        return enc.get_base_model() if hasattr(enc, "get_base_model") else enc
+
+    def run_layers(self, hidden: torch.Tensor, mask: torch.Tensor, start: int,
+                   stop: int | None = None) -> torch.Tensor:
+        from transformers.masking_utils import create_bidirectional_mask
+
+        bert = self.bert()
+        mask4 = create_bidirectional_mask(config=bert.config, inputs_embeds=hidden,
+                                          attention_mask=mask)
+        for layer in bert.encoder.layer[start:stop]:
+            out = layer(hidden, attention_mask=mask4)
+            hidden = out[0] if isinstance(out, tuple) else out
+        return hidden
+
+    def bottom(self, input_ids: torch.Tensor, mask: torch.Tensor, stop: int) -> torch.Tensor:
+        """Hidden states entering layer `stop` (embeddings + layers below it)."""
+        return self.run_layers(self.bert().embeddings(input_ids=input_ids), mask, 0, stop)
+
+    def top(self, hidden: torch.Tensor, mask: torch.Tensor, start: int) -> torch.Tensor:
+        """Logits from hidden states entering layer `start`."""
+        out = self.run_layers(hidden, mask, start)
+        return self.head(self.dropout(mean_pool(out, mask)))
+
 
 def load_encoder(base_dir: Path) -> Any:
     from transformers import AutoModel
 
-    return AutoModel.from_pretrained(str(base_dir), add_pooling_layer=False)
+    return AutoModel.from_pretrained(str(base_dir))  # the (unused) pooler loads quietly
 
 
 def build_net(base_dir: Path, n_labels: int, spec: AdapterSpec) -> ToneNet:
@@ -76,7 +103,8 @@ def build_net(base_dir: Path, n_labels: int, spec: AdapterSpec) -> ToneNet:
         from peft import LoraConfig, get_peft_model
 
         cfg = LoraConfig(r=spec.lora_r, lora_alpha=spec.lora_alpha, lora_dropout=spec.lora_dropout,
-                         target_modules=spec.target_modules, bias="none")
+                         target_modules=spec.target_modules, bias="none",
+                         layers_to_transform=spec.lora_layers)
         encoder = get_peft_model(encoder, cfg)
     elif spec.method == "partial":
         layers = encoder.encoder.layer

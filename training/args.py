@@ -35,6 +35,9 @@ class TrainingArguments:
     lora_alpha: int = 16
     lora_dropout: float = 0.1
     unfreeze_last: int = 4  # for method="partial"
+    # Freeze the bottom N encoder layers and compute their output once (LoRA / unfreezing
+    # then touch only the layers above): ~3x faster epochs on a CPU.
+    cache_below: int = 0
     time_counterfactuals: bool = True
     extra_data: list[str] = field(default_factory=list)  # e.g. the RUSSE detox TSV
     extra_weight: float = 0.3  # loss weight of extra-data rows relative to the corpus
@@ -63,6 +66,8 @@ class TrainingArguments:
             problems.append("lora_dropout must be in [0, 1)")
         if self.method == "partial" and not 1 <= self.unfreeze_last <= 12:
             problems.append("unfreeze_last must be between 1 and 12 for method=partial")
+        if not 0 <= self.cache_below <= 11:
+            problems.append("cache_below must be between 0 and 11")
         if self.max_length > 512:
             problems.append("max_length must be at most 512 (the encoder's limit)")
         if not 0 < self.extra_weight <= 1:

@@ -69,7 +69,7 @@ def _check_columns(columns: set[str], source: str) -> None:
 
 
 def read_jsonl(path: Path) -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():

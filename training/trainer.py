@@ -6,6 +6,7 @@ then the business-hours marker), so what the model learns is what it will see.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
@@ -21,7 +22,7 @@ from classifier.config import ModelConfig, model_input
 from classifier.email_cleanup import clean_message
 from classifier.hours import DEFAULT_HOURS, BusinessHours
 from classifier.model import ToneClassifier
-from classifier.network import AdapterSpec, build_net, delta_state, load_delta
+from classifier.network import AdapterSpec, ToneNet, build_net, delta_state, load_delta
 from classifier.types import LABELS
 from training.args import TrainingArguments
 from training.data import Row, load_splits, read_russe_detox
@@ -109,6 +110,14 @@ def _seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def _collate_hidden(cached: list[torch.Tensor], idx: list[int]) -> torch.Tensor:
+    width = max(cached[k].shape[0] for k in idx)
+    out = torch.zeros((len(idx), width, cached[idx[0]].shape[1]))
+    for r, k in enumerate(idx):
+        out[r, : cached[k].shape[0]] = cached[k].float()
+    return out
+
+
 class Trainer:
     def __init__(self, args: TrainingArguments) -> None:
         self.args = args.validate()
@@ -120,6 +129,35 @@ class Trainer:
         from classifier.base_model import ensure_base_model
 
         return ensure_base_model()
+
+    @torch.no_grad()
+    def _cache(self, net: ToneNet, ids: list[list[int]], pad: int, cut: int) -> list[torch.Tensor]:
+        """Hidden states entering layer `cut`, computed once (frozen layers, eval mode)."""
+        from tqdm.auto import tqdm
+
+        net.eval()
+        out: list[torch.Tensor] = [torch.empty(0)] * len(ids)
+        order = sorted(range(len(ids)), key=lambda k: len(ids[k]))
+        for i in tqdm(range(0, len(order), 64), desc=f"caching layers 0-{cut - 1}",
+                      mininterval=2.0):
+            idx = order[i : i + 64]
+            x, m = _collate(ids, idx, pad)
+            h = net.bottom(x.to(self.device), m.to(self.device), cut).cpu().half()
+            for r, k in enumerate(idx):
+                out[k] = h[r, : len(ids[k])].clone()
+        return out
+
+    @torch.no_grad()
+    def _top_logits(self, net: ToneNet, cached: list[torch.Tensor], ids: list[list[int]],
+                    pad: int, cut: int) -> np.ndarray:
+        net.eval()
+        res = np.zeros((len(ids), len(LABELS)), dtype=np.float32)
+        for i in range(0, len(ids), 64):
+            idx = list(range(i, min(i + 64, len(ids))))
+            _, m = _collate(ids, idx, pad)
+            h = _collate_hidden(cached, idx).to(self.device)
+            res[idx] = net.top(h, m.to(self.device), cut).float().cpu().numpy()
+        return res
 
     def run(self) -> Path:
         from tqdm.auto import tqdm
@@ -150,8 +188,14 @@ class Trainer:
 
         base = self._base_dir()
         tokenizer = AutoTokenizer.from_pretrained(str(base))
+        n_layers = int(json.loads((base / "config.json").read_text())["num_hidden_layers"])
+        cut = min(a.cache_below, n_layers - 1)
         spec = AdapterSpec(method=a.method, lora_r=a.lora_r, lora_alpha=a.lora_alpha,
                            lora_dropout=a.lora_dropout, unfreeze_last=a.unfreeze_last)
+        if cut and a.method == "lora":
+            spec.lora_layers = list(range(cut, n_layers))
+        elif cut:
+            spec.unfreeze_last = n_layers - cut
         _seed(a.seed)
         net = build_net(base, len(LABELS), spec).to(self.device)
         config = ModelConfig(name=a.name, version=a.version, adapter=spec.to_dict(),
@@ -162,6 +206,10 @@ class Trainer:
         clf = ToneClassifier(net, tokenizer, config)
         ids = tokenizer(train.inputs, truncation=True, max_length=a.max_length)["input_ids"]
         lengths = [len(x) for x in ids]
+        pad = tokenizer.pad_token_id
+        cached = self._cache(net, ids, pad, cut) if cut else None
+        dev_ids = tokenizer(dev.inputs, truncation=True, max_length=a.max_length)["input_ids"]
+        dev_cached = self._cache(net, dev_ids, pad, cut) if cut else None
 
         head = [p for n, p in net.named_parameters() if p.requires_grad and n.startswith("head")]
         body = [p for n, p in net.named_parameters() if p.requires_grad
@@ -191,8 +239,12 @@ class Trainer:
             bar = tqdm(_batches(lengths, a.batch_size, rng), desc=f"epoch {epoch}/{a.epochs}",
                        unit="batch", mininterval=2.0)
             for n_batch, idx in enumerate(bar, 1):
-                x, m = _collate(ids, idx, tokenizer.pad_token_id)
-                logits = net(x.to(self.device), m.to(self.device))
+                x, m = _collate(ids, idx, pad)
+                m = m.to(self.device)
+                if cached is not None:
+                    logits = net.top(_collate_hidden(cached, idx).to(self.device), m, cut)
+                else:
+                    logits = net(x.to(self.device), m)
                 yb, mb, wb = y_t[idx], m_t[idx], w_t[idx]
                 per = loss_fn(logits, yb.to(self.device)) * mb.to(self.device)
                 per = per * wb.to(self.device)[:, None]
@@ -209,7 +261,10 @@ class Trainer:
                 if a.max_steps and step >= a.max_steps:
                     break
             epoch_secs.append(time.time() - t0)
-            dev_logits = clf.logits(dev.inputs)
+            if dev_cached is not None:
+                dev_logits = self._top_logits(net, dev_cached, dev_ids, pad, cut)
+            else:
+                dev_logits = clf.logits(dev.inputs)
             p = 1 / (1 + np.exp(-dev_logits))
             f1 = macro_f1(dev.y, p >= tune_thresholds(dev.y, p)[None, :])
             history.append({"epoch": epoch, "train_loss": round(running / max(1, n_batch), 4),

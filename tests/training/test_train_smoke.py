@@ -73,3 +73,12 @@ def test_partial_unfreezing_runs(tiny_base_dir: Path, tmp_path: Path) -> None:
 def test_arguments_validate_themselves(bad: dict) -> None:
     with pytest.raises(ValueError):
         TrainingArguments(**bad).validate()
+
+
+def test_cached_bottom_layers_train_the_top(tiny_base_dir: Path, tmp_path: Path) -> None:
+    data = write_corpus(tmp_path / "data")
+    args = TrainingArguments(data=str(data), output_dir=str(tmp_path / "out"), epochs=1,
+                             batch_size=4, max_steps=2, base_model=str(tiny_base_dir),
+                             cache_below=1, max_length=64)
+    clf = ToneClassifier.from_pretrained(Trainer(args).run())
+    assert clf.config.adapter["lora_layers"] == [1]
