@@ -110,7 +110,7 @@ def test_shipped_model_clears_a_modest_floor_on_the_challenge_set() -> None:
     result = CliRunner().invoke(app, ["evaluate", "--model", str(SHIPPED), "--data",
                                       str(CHALLENGE_PATH), "--json"])
     assert result.exit_code == 0, result.output
-    res = json.loads(result.output)
+    res = json.loads(result.stdout)
     assert res["n"] >= 300
     assert res["macro_f1"] >= 0.70, res["per_label"]
     assert all(m["f1"] >= 0.55 for m in res["per_label"].values()), res["per_label"]

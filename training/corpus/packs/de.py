@@ -456,3 +456,214 @@ PACK = LanguagePack(
     chat_noise={"fillers": ["echt jetzt", "ey", "bitte", "alter", "ok", "lol"],
                 "typos": ["nicht>nich", "bitte>bitt", "schon>schonn", "wieder>wider"]},
 )
+
+# ---- Added after the challenge-set review (data/challenge/README.md): more sentences per pool
+# (towards 30 train / 12 test) in styles the first pools lacked: sarcasm, veiled and formal
+# threats, demands phrased as favours, slang, typos. Append-only; one meaning per sentence.
+TRAIN.aggression.extend([
+    "Respekt, so viel Ahnungslosigkeit auf einem Haufen sieht man selten.",
+    "Soll ich Ihnen ein Bild malen, wenn Worte nicht ankommen?",
+    "Gibt es bei Ihnen jemanden mit Schulabschluss, mit dem ich reden kann?",
+    "Ihr seid echt die größten Pfeifen der ganzen Branche.",
+    "WAS IST AN 'NICHT KLINGELN' SO SCHWER ZU VERSTEHEN",
+    "ihr seit doch alle voll unfähich",
+    "Glückwunsch, Sie haben es geschafft, in einer Mail viermal falsch zu liegen.",
+    "Ihr sogenannter Experte kann einen Schraubenzieher nicht von einer Gabel unterscheiden.",
+    "Lesen Sie ruhig weiter von Ihrem Zettel ab, mehr können Sie ja nicht.",
+    "Was für ein Kasperletheater, vom Azubi bis zum Chef.",
+    "Danke für gar nichts, ihr Schlaumeier.",
+    "Ihr Berater ist eine Witzfigur.",
+])
+TRAIN.threat.extend([
+    "Noch möchte ich das ohne Rechtsbeistand lösen, aber nicht mehr lange.",
+    "Aus diesem Verlauf würde ein schöner viraler Post, oder?",
+    "In meiner Nachbarschaftsgruppe fragen alle, wen man beauftragen soll. Jetzt weiß ich, was ich sage.",
+    "Unsere Buchhaltung überweist keinen Cent mehr, bis die Mängel behoben sind.",
+    "Die Verbraucherzentrale bekommt morgen meine ganze Akte, wenn Sie sich nicht melden.",
+    "Überlegen Sie sich Ihre Antwort gut, mein Anwalt liest mit.",
+    "Ich leite den Verlauf an die Lokalzeitung weiter, wenn sich nichts tut.",
+    "Ich buche das Geld über meine Bank zurück, verlassen Sie sich darauf.",
+    "Ich melde Sie bei der Bundesnetzagentur.",
+    "Wir behalten uns rechtliche Schritte vor und werden sie auch nutzen.",
+    "Noch eine Verzögerung und ich gehe vor Gericht.",
+    "Ich schreibe über Sie auf jedem Portal, das ich finde.",
+])
+TRAIN.unreasonable_demand.extend([
+    "Wären Sie so lieb und schreiben 'vollständig bezahlt' auf die Rechnung? Den Rest zahle ich später.",
+    "Kleine Bitte: Schalten Sie mir alle Bezahlmodule im Gratiskonto frei, irgendwann buche ich schon.",
+    "Ihre Steuerberaterin kann doch gleich die Erklärung meines Bruders mitmachen, gleiche Familie.",
+    "Schicken Sie mir das private Instagram Ihrer Designerin, ich schreibe ihr direkt.",
+    "Ein paar Scheine für Sie und mein Antrag landet ganz oben, einverstanden?",
+    "Erstatten Sie mir bitte alles, was ich seit Vertragsbeginn bezahlt habe.",
+    "Ich will ab jetzt den Großhandelspreis, auch wenn ich nur einzelne Stücke kaufe.",
+    "Streichen Sie das ganze Büro bis Montag, das Angebot habe ich erst heute unterschrieben.",
+    "Ich will Premium für immer gratis, Sie haben schließlich einmal einen Fehler gemacht.",
+    "Der Programmierer soll zu mir nach Hause kommen, wann immer ich Zeit habe, kostenlos.",
+    "Zehn weitere Logos als Entwurf, natürlich ohne Aufpreis.",
+    "Die Kaution lassen wir einfach an den Büchern vorbei, dann sparen wir beide.",
+])
+TRAIN.pressure.extend([
+    "Hinter mir wartet eine Schlange an der Kasse, geben Sie die Zahlung sofort frei.",
+    "Lassen Sie alles stehen und liegen und antworten Sie mir.",
+    "Rufen Sie jetzt zurück, nicht in einer Stunde.",
+    "Ich brauche sofort ein Ja oder Nein.",
+    "antwortet JETZT, das taxi wartet",
+    "Schicken Sie mir den Code sofort, ich stehe vor der Tür.",
+    "Ich will die Bestätigung in den nächsten fünf Minuten.",
+    "Melden Sie sich augenblicklich bei mir.",
+    "Sofort zurückrufen, ich warte am Telefon.",
+    "Schicken Sie den Vertrag jetzt gleich rüber.",
+    "Geben Sie mir auf der Stelle Bescheid.",
+    "Beheben Sie das sofort und melden Sie sich.",
+])
+TRAIN.night_complaint.extend([
+    "Jede Nacht nach zehn antwortet im Chat nur ein Bot, der nichts kann.",
+    "Ein Rohrbruch wartet nicht bis Montag, Ihre Handwerker offenbar schon.",
+    "An jedem Feiertag dasselbe: nur die Mailbox.",
+    "Nach Feierabend schaltet Ihre ganze Firma wohl die Telefone aus.",
+    "Warum kann niemand um halb zwölf nachts auf eine Nachricht antworten?",
+    "ich hab euch das ganze wochenende geschrieben, nichts",
+    "An Feiertagen ist bei Ihnen offenbar niemand zu erreichen, das geht so nicht.",
+    "Ihr Berater sollte auch abends und am Wochenende ans Telefon gehen.",
+    "Ich habe um Mitternacht geschrieben und bis zum Mittag nichts gehört.",
+    "Sonntags ist bei Ihnen immer Funkstille.",
+    "Ich erwarte, dass jemand auch nachts erreichbar ist, wenn ich anrufe.",
+    "Letzte Nacht hat wieder keiner abgehoben.",
+])
+TRAIN.neutral.extend([
+    "gibt es was neues zu {order}?",
+    "alles klar, hat sich erledigt, danke",
+    "Kurze Frage: Rechnen Sie monatlich oder jährlich ab?",
+    "Kann ich die Ware auch selbst abholen?",
+    "Ich kann am {weekday} telefonieren, falls das besser passt.",
+    "Haben Sie den {product} in {city} vorrätig?",
+    "Ist die Lieferung auch an eine Packstation möglich?",
+    "Vielen Dank für die schnelle Hilfe gestern.",
+    "Bitte schicken Sie mir die Rechnung als PDF.",
+    "Wie lange dauert der Versand nach Österreich?",
+    "Gibt es das Modell auch in Schwarz?",
+    "Ich habe eine neue Adresse, sie steht in der Signatur.",
+])
+TRAIN.civil_complaint.extend([
+    "Nur fürs Protokoll: Das ist meine vierte Mail wegen desselben fehlenden Teils.",
+    "Schön wäre eine Antwort, bevor die Garantie abläuft, ehrlich gesagt.",
+    "Ehrlich gesagt bin ich ziemlich enttäuscht, es sieht ganz anders aus als auf den Fotos.",
+    "Das ist jetzt der dritte verschobene Termin in diesem Monat.",
+    "Meine Geduld ist langsam am Ende.",
+    "Kurzes Update: Das Leck ist zurück, gleiche Stelle.",
+    "Ich bin stinksauer, aber ich weiß, dass Sie persönlich nichts dafür können.",
+    "Das war kein guter Monat mit Ihrem Service, das muss ich so sagen.",
+    "Die Rechnung ist schon wieder falsch, das ärgert mich sehr.",
+    "Der Monteur kam drei Stunden zu spät und hat sich nicht entschuldigt.",
+    "Ich fühle mich mit meinem Anliegen ziemlich allein gelassen.",
+    "Das Essen war kalt und die Bestellung unvollständig.",
+])
+TRAIN.idiom.extend([
+    "Das neue Update ist der Hammer, gute Arbeit.",
+    "Der Mixer zerlegt gefrorenes Obst gnadenlos, bester Kauf.",
+    "Die Schulung hat mich echt umgehauen.",
+    "Die Frist sitzt mir im Nacken, aber von Ihrer Seite alles gut.",
+    "Wir haben den Launch dank Ihnen gerockt.",
+    "Die Preise für Strom bringen mich noch ins Grab, haha.",
+    "Ich könnte für einen Parkplatz in der Nähe töten.",
+    "Der Kuchen war zum Niederknien.",
+    "Die Hitze im Büro ist mörderisch heute.",
+    "Unser Drucker gibt bald den Geist auf.",
+    "Die Demo hat uns alle weggeblasen.",
+    "Bei uns brennt gerade die Hütte vor lauter Aufträgen, im guten Sinn.",
+])
+TRAIN.legal_question.extend([
+    "Mein Anwalt prüft den Vertrag und fragt nach der Kündigungsfrist.",
+    "Gibt es eine Frist, um eine Kartenzahlung bei Ihnen zu beanstanden?",
+    "Gilt das Widerrufsrecht 14 Tage oder 30 Tage?",
+    "Von welcher Behörde werden Sie eigentlich beaufsichtigt?",
+    "Wo finde ich Ihre AGB in der Version, der ich zugestimmt habe?",
+    "Nach welcher Frist löschen Sie Kundendaten nach Vertragsende?",
+    "Nehmen Sie an Verbraucherschlichtungsverfahren teil?",
+    "Ist die Vertragsverlängerung automatisch, und wie widerspreche ich?",
+    "Welche Unterlagen brauche ich für eine Reklamation nach Gewährleistungsrecht?",
+    "Darf der Vermieter ohne Ankündigung eine Besichtigung machen?",
+    "Wer ist bei Ihnen der Datenschutzbeauftragte?",
+    "Gilt bei Software-Downloads auch ein Rückgaberecht?",
+])
+TRAIN.security_report.extend([
+    "Zur Info: Auf Facebook gibt sich jemand als Ihr Support aus und fragt nach Kartennummern.",
+    "Über Nacht wurden meine Treuepunkte ausgegeben, nicht von mir.",
+    "Eine dubiose Seite verkauft Ihre Produkte zum halben Preis mit Ihrem Logo.",
+    "Ich habe versehentlich auf einen Link in einer gefälschten Mail geklickt.",
+    "Ich habe Post zu einem Vertrag bekommen, den ich nie unterschrieben habe.",
+    "Auf meiner Kreditkarte ist eine Zahlung, die ich nicht gemacht habe.",
+    "Ein Anrufer hat sich als Ihr Techniker ausgegeben und wollte Fernzugriff.",
+    "Mein Passwort stand in einem Datenleck, bitte Konto vorsorglich sperren.",
+    "Eine Rechnung mit Ihrem Logo, aber fremder IBAN ist bei uns eingegangen.",
+    "In meinem Kundenkonto sehe ich die Bestellungen einer anderen Person.",
+    "Ein falscher Support-Account auf WhatsApp fragt nach Passwörtern.",
+    "Meine Karte wurde gestohlen, bitte sperren Sie sie.",
+])
+TRAIN.cancellation.extend([
+    "Unser Budget wurde gekürzt, daher beenden wir die Betreuung nach März.",
+    "Bitte die Verlängerung abschalten, ich gehe für ein Jahr auf Reisen.",
+    "Bitte schließen Sie mein Konto zum Monatsende.",
+    "Hiermit kündige ich meinen Vertrag fristgerecht.",
+    "Wir wechseln zum Ende der Laufzeit den Anbieter.",
+    "Die Bestellung {order} hat sich erledigt, bitte stornieren.",
+    "Die restlichen Kursstunden möchte ich gern stornieren.",
+    "Wir beenden die Zusammenarbeit nach dem aktuellen Projekt.",
+    "Ich möchte mein Abo zum nächsten Monat beenden.",
+    "Den Tisch für heute Abend sage ich leider ab.",
+    "Wir brauchen den Wartungsvertrag ab Juli nicht mehr.",
+    "Bitte bestätigen Sie mir die Kündigung schriftlich.",
+])
+TRAIN.reasonable_request.extend([
+    "Wäre das Angebot bis FREITAG möglich? Montag tagt unser Vorstand.",
+    "Der Kühlschrank kühlt nicht mehr, können Sie ein Ersatzgerät schicken?",
+    "Der Kopfhörer knackt links, kann ich ihn umtauschen?",
+    "Der Monteur hat heute früh abgesagt, geht ein anderer Tag nächste Woche?",
+    "Uns wurden zwei Lizenzen berechnet, wir haben nur eine, bitte die Differenz gutschreiben.",
+    "Das Paket ist für den ZWEITEN Stock, nicht für den Laden unten.",
+    "Das Gerät ist innerhalb der Garantie kaputtgegangen, wie läuft die Reparatur?",
+    "Könnten Sie die Rechnung mit unserer USt-IdNr. neu ausstellen?",
+    "Wir hätten gern eine Teilerstattung, weil nur die Hälfte geliefert wurde.",
+    "Können Sie das Ticket priorisieren? Morgen läuft unsere Lohnabrechnung.",
+    "Auf der Rechnung fehlt unsere Abteilung, bitte ergänzen.",
+    "Die falsche Größe wurde geliefert, darf ich umtauschen?",
+])
+
+TEST.aggression.extend([
+    "Wow, was für eine hilfreiche Antwort. Hat die Ihre Katze geschrieben?",
+    "Verstehen Sie überhaupt Deutsch, oder nur Ihre Textbausteine?",
+    "HÖREN SIE AUF, MIR DEN GLEICHEN LINK ZU SCHICKEN",
+])
+TEST.threat.extend([
+    "Mein Anwalt hat den Vorgang schon auf dem Tisch, noch wartet er ab.",
+    "Mal sehen, was Ihr Franchisegeber zu diesen Fotos sagt.",
+    "Keine weitere Rate von uns, solange das Dach undicht ist.",
+])
+TEST.unreasonable_demand.extend([
+    "Seien Sie ein Engel und bestätigen Sie, dass ich bei allen Terminen anwesend war.",
+    "Montage, Garantieverlängerung und Lieferung gratis, geht das? Ich frage ja nett.",
+    "Ein kleiner Umschlag für den Gutachter und der Wert steigt, ja?",
+])
+TEST.pressure.extend(["Ich stehe am Tor, schicken Sie den Code in dieser Sekunde.",
+                      "antworten. jetzt. bitte.", "Bestätigen Sie das auf der Stelle!"])
+TEST.night_complaint.extend(["Nachts spielt Ihre Hotline eine Stunde Musik und legt dann auf.",
+                             "Am Feiertag kein Mucks von Ihnen, obwohl alles kaputt war.",
+                             "Nachts geht bei Ihnen nie jemand ran."])
+TEST.neutral.extend(["was ist mit {order}?", "danke, passt jetzt", "Liefern Sie auch samstags?"])
+TEST.civil_complaint.extend(["Zum dritten Mal frage ich wegen derselben Rechnung nach.",
+                             "Wirklich ärgerlich, das Teil kam wieder verbogen an.",
+                             "Ich bin mit der Abwicklung sehr unzufrieden."])
+TEST.idiom.extend(["Ihre neue App ist eine Wucht.", "Diese Hitze bringt unseren Rasen um, lol.",
+                   "Der Preis haut mich echt um."])
+TEST.legal_question.extend(["Unsere Rechtsabteilung möchte wissen, welcher Gerichtsstand gilt.",
+                            "Wie lange habe ich ein Rückgaberecht bei Onlinekäufen?",
+                            "Bei welcher Behörde kann ich mich beschweren, falls nötig?"])
+TEST.security_report.extend(["Ich habe eine Phishing-Mail mit Ihrem Logo bekommen.",
+                             "Jemand versucht seit heute früh, mein Passwort zurückzusetzen.",
+                             "Ein Paketdienst-Link verlangt eine Zollgebühr in Ihrem Namen."])
+TEST.cancellation.extend(["Wir verlängern den Vertrag dieses Jahr nicht.",
+                          "Bitte kündigen Sie meine Mitgliedschaft zum Quartalsende.",
+                          "Wir wechseln zu einem anderen Dienstleister, danke für die Zeit."])
+TEST.reasonable_request.extend(["Ich brauche die Schlüssel HEUTE, wenn möglich, wir ziehen morgen um.",
+                                "Der Drucker ist defekt, können Sie Ersatz schicken?",
+                                "Könnten Sie den Termin um zwei Tage verschieben?"])

@@ -365,3 +365,46 @@ TEST = Pools(
     cancellation=CANCELLATION,
     reasonable_request=REASONABLE_REQUEST,
 )
+
+# ---- Added after the challenge-set review (data/challenge/README.md); append-only.
+TEST.aggression.extend([
+    "Gosh, what a helpful reply. Did your cat write it?",
+    "You lot are as much use as a chocolate teapot.",
+    "Is English your first language, or is it just reading you struggle with?",
+    "STOP SENDING ME THE SAME LINK",
+    "thnks for nothing u clowns",
+])
+TEST.threat.extend([
+    "Every call is logged on my side, and my attorney gets the log on Friday.",
+    "The star rating on my review is still blank. Your call.",
+    "No more instalments from us until the roof stops leaking.",
+    "I wonder what your franchise owner would say if I sent him these photos.",
+])
+TEST.unreasonable_demand.extend([
+    "Could you be an angel and sign the form as if I'd attended all the sessions?",
+    "Any chance of free installation, extended warranty and delivery? Just asking nicely.",
+    "Have your designer at my disposal for unlimited calls, no extra charge obviously.",
+    "A small envelope for the assessor and the valuation goes up, yes?",
+])
+TEST.pressure.extend([
+    "I'm waiting at the gate, send the code this second.",
+    "answer. now. please.",
+])
+TEST.night_complaint.extend([
+    "Your night line plays music for an hour and then hangs up.",
+    "Not a peep from you all weekend.",
+])
+TEST.neutral.extend(["any news on {order}?", "ta, all good now"])
+TEST.civil_complaint.extend([
+    "Following up for the third time on the same invoice, please.",
+    "Really fed up, the part arrived bent again.",
+])
+TEST.idiom.extend(["Your new app is a beast, love it.", "This heat is killing our lawn, lol."])
+TEST.legal_question.extend(["Our in-house counsel wants to know which jurisdiction applies."])
+TEST.reasonable_request.extend(["I need the keys handed over TODAY if you can, we move tomorrow."])
+TEST.aggression.extend(["Idiots.", "I AM NOT ASKING AGAIN, SEND THE INVOICE"])
+TEST.threat.extend(["Fine. Court."])
+TEST.neutral.extend([
+    "Bit of background first: my mum set up the account years ago and now I handle her bills. "
+    "She's fine with it. What do you need from us to put my name on it?",
+])

@@ -653,3 +653,181 @@ TRAIN = Pools(
     cancellation=CANCELLATION,
     reasonable_request=REASONABLE_REQUEST,
 )
+
+# ---- Added after the challenge-set review (data/challenge/README.md): sarcasm, veiled and
+# formal threats, demands phrased as favours, slang, typos and shouting without swear words.
+# Append-only; each sentence still carries only its pool's meaning.
+TRAIN.aggression.extend([
+    "Oh brilliant, another masterpiece of an answer. Did that take the whole team all morning?",
+    "I can draw you a picture if words aren't working for you.",
+    "Is there a manager who finished school I could speak to instead?",
+    "I'm genuinely impressed how little anyone there knows about their own product.",
+    "What a shambles, you bunch of numpties.",
+    "Honestly you lot couldn't organise a piss-up in a brewery.",
+    "Pack of cowboys, the whole outfit.",
+    "ur all cluless, how do u even keep ur jobs",
+    "WHAT PART OF 'DO NOT RING THE BELL' IS UNCLEAR",
+    "I HAVE SENT THIS FORM THREE TIMES ALREADY",
+    "Congratulations, you've managed to be wrong in four different ways in one email.",
+    "Do they hand out brains at your company or is it first come, first served?",
+    "Sure, keep reading from the script, it's clearly all you're capable of.",
+    "Your so-called expert wouldn't know a fuse from a fork.",
+    "Sweet of you to try. Wrong, but sweet.",
+    "Clueless from the receptionist right up to the boss.",
+])
+TRAIN.threat.extend([
+    "I've kept a careful file on all of this, and my solicitor has a copy.",
+    "I trust it won't be necessary to bring the ombudsman into this.",
+    "This thread would make a great viral post, wouldn't it?",
+    "Plenty of people in my neighbourhood group ask me who to hire. I'll know what to tell them.",
+    "Our accounts team won't release a penny more until the defects are signed off.",
+    "I've already drafted a letter to the ombudsman and it goes out tomorrow unless you call.",
+    "Think carefully about your next reply, because my lawyer will be reading it too.",
+    "I'll be forwarding this conversation to the local news desk unless it's sorted.",
+    "We reserve the right to recover our costs through the courts, and we will.",
+    "i will report u to the bank and get my mony back, just watch",
+    "Should the situation not improve, our legal team has been instructed to act.",
+    "I have friends in the local press who love a story like this.",
+])
+TRAIN.unreasonable_demand.extend([
+    "Be a star and write 'paid in full' on the invoice, I'll settle the rest later.",
+    "Tiny favour: unlock all the paid modules on my free account? I'll upgrade eventually.",
+    "Since your accountant is so good, could she also do my brother's tax return? Same family.",
+    "I'm sure you won't mind doing the extra pages at the old price, we're friends by now.",
+    "Send me your designer's personal Instagram so I can message her directly.",
+    "A few hundred in cash for you and my application jumps the queue, agreed?",
+    "Could you kindly refund everything I've paid since I joined? I haven't used it much.",
+    "Your web guy can pop over to my house whenever I have time, that should be included.",
+    "I'd like all future orders at the wholesale price, even though I buy one at a time.",
+    "Please have the entire office repainted by Monday, I only signed the quote this afternoon.",
+    "i want premium free forever, u owe me after that mess",
+    "Keep my deposit off the books and we both save a bit, nobody needs to know.",
+])
+TRAIN.pressure.extend([
+    "I'm at the checkout with a queue behind me, approve the payment this instant.",
+    "Drop whatever you're doing and answer me.",
+    "Ring me back now, not in an hour.",
+    "I need a yes or a no this minute.",
+    "pls reply NOW, the taxi is waiting",
+    "Send the code immediately, I'm stuck at the door.",
+])
+TRAIN.night_complaint.extend([
+    "Every night after ten your chat just shows a bot that can't do anything.",
+    "A burst pipe doesn't wait for Monday, but apparently your plumbers do.",
+    "Every single bank holiday it's the same: voicemail.",
+    "Apparently after dinner your whole company switches off its phones.",
+    "I don't see why your staff can't answer a message at half eleven at night.",
+    "tried u all weekend, nada, zip, nothing",
+])
+TRAIN.neutral.extend([
+    "status of {order} pls?",
+    "that worked, thanks a lot",
+    "Quick one: do you invoice monthly or yearly?",
+    "Sorry, long story, but basically I just need the manual for the {product}.",
+    "can i pick it up instead of delivery?",
+    "Happy to jump on a call on {weekday} if that's easier.",
+    "Just checking you got my email from {date}, no worries if not yet.",
+    "Do you have the {product} in stock in {city}?",
+])
+TRAIN.civil_complaint.extend([
+    "For the record, this is my fourth email about the same missing part.",
+    "It would be nice to hear back before the warranty runs out, honestly.",
+    "Bit gutted to be honest, it looked nothing like the photos.",
+    "Not thrilled, I have to say, third reschedule this month.",
+    "I've been patient, but my patience is wearing thin.",
+    "Update: the leak is back, same spot as before.",
+    "I'm fuming, honestly, but I know it's not your fault personally.",
+    "This has been a frustrating month with your service, I won't pretend otherwise.",
+])
+TRAIN.idiom.extend([
+    "The playlist in your café slaps, honestly.",
+    "This blender absolutely destroys frozen fruit, best buy ever.",
+    "Honestly the new menu is fire, we'll be back.",
+    "We totally nailed the launch thanks to your team.",
+    "That training session blew my mind.",
+    "The deadline is breathing down my neck, but no stress from your side.",
+])
+TRAIN.legal_question.extend([
+    "My solicitor is reviewing the contract and asked what the notice period is.",
+    "Is there a time limit for disputing a card payment with you?",
+    "Is the cooling-off period fourteen days or thirty for your subscriptions?",
+    "Which authority regulates your company, in case I ever need to check something?",
+])
+TRAIN.security_report.extend([
+    "FYI, someone on Facebook is posing as your support page and asking for card numbers.",
+    "My loyalty points were spent overnight, and it wasn't me.",
+    "Looks like a dodgy site is selling your products at half price with your logo.",
+])
+TRAIN.cancellation.extend([
+    "Our budget was cut, so we're stopping the retainer after March.",
+    "Please switch off renewal, I'm going travelling for a year.",
+    "Time to say goodbye, please close my account at month end.",
+])
+TRAIN.reasonable_request.extend([
+    "Could the quote be ready by FRIDAY? Our board meets on Monday.",
+    "The fridge is warm inside, could a technician come this week?",
+    "The headphones crackle on the left side, can I exchange them?",
+    "The installer cancelled this morning, could we find another day next week?",
+    "I was billed for two seats but we only have one, could you credit the difference?",
+    "The parcel is for the SECOND floor, not the shop downstairs.",
+])
+
+# Terse one-liners, shouting without swear words, and rambling multi-sentence entries.
+TRAIN.aggression.extend([
+    "Hopeless. Utterly hopeless, the lot of you.",
+    "Morons.",
+    "Incompetent from top to bottom.",
+    "THIS IS THE FIFTH TIME I AM WRITING ABOUT THE SAME THING",
+    "GIVE ME MY MONEY BACK",
+    "DO YOUR JOB FOR ONCE",
+])
+TRAIN.threat.extend([
+    "See you in court.",
+    "Chargeback filed. Enjoy.",
+    "Small claims form is filled in and ready to post.",
+])
+TRAIN.neutral.extend([
+    "So, long story short, we moved offices last month and the new address never made it onto "
+    "the account. I think it's still the old one on Baker Street. Could you update it to "
+    "Unit 5, Riverside Park?",
+    "Hi again, it's me with the question about the {product}. I checked the manual, the FAQ and "
+    "the video, and I still can't tell whether the filter is washable or needs replacing. "
+    "Which is it?",
+])
+TRAIN.civil_complaint.extend([
+    "I'll try to keep this short, though it's been a long week. The first engineer couldn't find "
+    "the fault, the second one brought the wrong part, and I've now taken three days off work. "
+    "I'm worn out and I'd just like it fixed.",
+])
+
+# After scoring the first shipped model on the challenge set: calm late-night wording, condescension
+# without swear words, formal payment holds, holiday expectations, emphasised but fair urgency.
+TRAIN.neutral.extend([
+    "No rush at all, whenever you get a moment is fine.",
+    "Writing this late because it's my only quiet hour, nothing urgent.",
+    "Tomorrow or later in the week is totally fine for a reply.",
+])
+TRAIN.aggression.extend([
+    "Shall I get my ten-year-old to explain it to you?",
+    "Read it again. Slowly. Maybe twice.",
+    "You must be very proud of that answer. Nobody else would be.",
+])
+TRAIN.threat.extend([
+    "Kindly note that all outstanding invoices will remain unpaid pending resolution.",
+    "Shame if your licence inspector saw the state of that van, isn't it?",
+])
+TRAIN.unreasonable_demand.extend([
+    "Would it be terribly cheeky to ask for the whole course free? I did enjoy the first lesson.",
+    "I was hoping you could pop the next two years' service into this year's price.",
+])
+TRAIN.night_complaint.extend([
+    "I don't care that it's a bank holiday, I want a technician here today.",
+    "Public holiday or not, someone from your team should be answering me.",
+])
+TRAIN.cancellation.extend([
+    "If I don't hear back by the end of the month, I'll take it the account is closed.",
+])
+TRAIN.reasonable_request.extend([
+    "We need the permit copy TODAY, the inspector comes at four.",
+    "Could you send the corrected invoice THIS WEEK? Our books close on Friday.",
+])

@@ -542,3 +542,236 @@ PACK = LanguagePack(
     test=TEST,
     chat_noise=CHAT_NOISE,
 )
+
+# ---- Ajouts après la revue du jeu « challenge » (data/challenge/README.md) : plus de phrases
+# par pool (vers 30 train / 12 test), dans des styles absents au départ : sarcasme, menaces
+# voilées ou polies, exigences déguisées en faveurs, argot, fautes. Ajout seulement.
+TRAIN.aggression.extend(split_lines("""
+Bravo, vous avez réussi à vous tromper quatre fois dans un seul mail.
+Il y a quelqu'un chez vous qui a fini l'école ? Passez-le-moi.
+Je vous fais un dessin si les mots ne suffisent pas ?
+Continuez à lire votre script, c'est visiblement tout ce que vous savez faire.
+QU'EST-CE QUE VOUS NE COMPRENEZ PAS DANS « NE PAS SONNER »
+vous etes tous des incapable, comment vous avez encore un boulot
+Quelle bande de guignols, du stagiaire au patron.
+Votre soi-disant expert ne distingue pas un tournevis d'une fourchette.
+Merci pour rien, les génies.
+Bande de manches, on ne peut pas compter sur vous.
+Quelle réponse utile, c'est votre chat qui l'a écrite ?
+Vous êtes une blague avec un logo.
+"""))
+TRAIN.threat.extend(split_lines("""
+J'ai tout consigné, et mon avocat a déjà une copie du dossier.
+Cette conversation ferait un super post viral, vous ne trouvez pas ?
+Dans le groupe de mon quartier on me demande toujours qui engager. Je sais quoi répondre maintenant.
+Notre service comptable ne versera plus un centime tant que les défauts ne sont pas corrigés.
+Je saisis la DGCCRF dès demain si vous ne m'appelez pas.
+Réfléchissez bien à votre réponse, mon avocat la lira aussi.
+J'envoie tout ça à la presse locale si rien ne bouge.
+Je fais opposition au prélèvement auprès de ma banque, comptez là-dessus.
+Je vous signale au médiateur et on verra bien.
+Nous nous réservons le droit d'agir en justice, et nous le ferons.
+Encore un retard et on se retrouve au tribunal.
+Je mettrai une étoile sur tous les sites d'avis que je trouve.
+"""))
+TRAIN.unreasonable_demand.extend(split_lines("""
+Soyez gentil, marquez « payé » sur la facture, je réglerai le reste plus tard.
+Petit service : débloquez les modules payants sur mon compte gratuit, je paierai un jour.
+Votre comptable est douée, qu'elle fasse aussi la déclaration de mon frère, c'est la famille.
+Donnez-moi l'Instagram perso de la graphiste, je lui écrirai directement.
+Quelques billets pour vous et mon dossier passe en premier, d'accord ?
+Remboursez-moi tout ce que j'ai payé depuis mon inscription, je ne m'en suis presque pas servi.
+Je veux le prix de gros alors que j'achète à l'unité.
+Repeignez tout le bureau pour lundi, j'ai signé le devis cet après-midi.
+je veux le premium gratuit pour toujours, apres ca vous me le devez
+On laisse la caution hors comptabilité et tout le monde y gagne.
+L'informaticien viendra chez moi quand ça m'arrange, c'est compris dans le prix.
+Dix propositions de logo de plus, sans supplément évidemment.
+"""))
+TRAIN.pressure.extend(split_lines("""
+J'ai une file derrière moi à la caisse, validez le paiement tout de suite.
+Laissez tomber ce que vous faites et répondez-moi.
+Rappelez-moi maintenant, pas dans une heure.
+J'ai besoin d'un oui ou d'un non immédiatement.
+répondez TOUT DE SUITE le taxi attend
+Envoyez-moi le code immédiatement, je suis devant la porte.
+Je veux la confirmation dans les cinq minutes.
+Répondez-moi sur-le-champ.
+Envoyez-moi le contrat à l'instant.
+Réglez ça immédiatement et prévenez-moi.
+Répondez maintenant, je ne peux plus attendre.
+Passez-moi un responsable tout de suite.
+"""))
+TRAIN.night_complaint.extend(split_lines("""
+Chaque nuit après vingt-deux heures, le chat n'est plus qu'un robot qui ne sait rien faire.
+Une fuite d'eau n'attend pas lundi, mais vos plombiers si, apparemment.
+Chaque jour férié c'est pareil : la messagerie.
+Apparemment après le dîner toute votre société éteint son téléphone.
+Je ne comprends pas pourquoi personne ne peut répondre à un message à onze heures et demie du soir.
+je vous ai ecrit samedi et dimanche et rien du tout
+Votre conseiller devrait décrocher le soir aussi.
+J'ai écrit à minuit et je n'ai rien eu avant midi.
+Le dimanche chez vous, c'est silence radio.
+J'attends que quelqu'un réponde même si j'appelle en pleine nuit.
+Hier soir encore personne n'a décroché.
+À Noël impossible de joindre qui que ce soit, alors que j'avais un souci.
+"""))
+TRAIN.neutral.extend(split_lines("""
+où en est la commande {order} ?
+ça a marché, merci beaucoup
+Petite question : vous facturez au mois ou à l'année ?
+Je peux retirer en magasin plutôt que la livraison ?
+Je suis dispo {weekday} pour un appel si ça vous arrange.
+Vous avez le {product} en stock à {city} ?
+Livraison possible en point relais ?
+Merci pour l'aide rapide d'hier.
+Envoyez-moi la facture en PDF, s'il vous plaît.
+Combien de temps pour une livraison en Belgique ?
+Ce modèle existe en noir ?
+J'ai changé d'adresse, elle est dans ma signature.
+"""))
+TRAIN.civil_complaint.extend(split_lines("""
+Pour mémoire, c'est mon quatrième mail pour la même pièce manquante.
+Ce serait bien d'avoir une réponse avant la fin de la garantie, franchement.
+Grosse déception, ça ne ressemble pas du tout aux photos.
+Troisième report ce mois-ci, je ne suis pas ravi.
+Ma patience a des limites.
+Mise à jour : la fuite est revenue, au même endroit.
+Je suis furieux, même si je sais que ce n'est pas votre faute personnellement.
+Ce mois-ci n'a pas été terrible avec votre service, je dois le dire.
+La facture est encore fausse et ça m'agace.
+Le monteur est arrivé avec trois heures de retard sans s'excuser.
+Je me sens un peu abandonné avec mon dossier.
+Le repas est arrivé froid et il manquait un plat.
+"""))
+TRAIN.idiom.extend(split_lines("""
+La playlist de votre café est une tuerie.
+Ce blender pulvérise les fruits surgelés, meilleur achat de l'année.
+La formation m'a retourné le cerveau.
+J'ai la deadline sur le dos, mais de votre côté tout va bien.
+On a cartonné au lancement grâce à vous.
+La facture d'électricité m'achève, haha.
+Je tuerais pour une place de parking près de vos bureaux.
+Le gâteau était à tomber.
+Il fait une chaleur à crever au bureau aujourd'hui.
+Mon ordi est à l'agonie.
+La démo nous a tous scotchés.
+Je croule sous la paperasse ce mois-ci.
+"""))
+TRAIN.legal_question.extend(split_lines("""
+Mon avocat relit le contrat et demande quel est le préavis.
+Y a-t-il un délai pour contester un paiement par carte chez vous ?
+Le droit de rétractation est-il de 14 ou de 30 jours ?
+Quelle autorité vous contrôle ?
+Où trouver les CGV dans la version que j'ai acceptée ?
+Combien de temps conservez-vous mes données personnelles ?
+Existe-t-il un médiateur de la consommation que je pourrais saisir ?
+Le renouvellement est-il tacite, et comment m'y opposer ?
+Quels documents faut-il pour la garantie légale de conformité ?
+Le propriétaire peut-il faire visiter sans prévenir ?
+Qui est votre délégué à la protection des données ?
+Y a-t-il un droit de retour pour les téléchargements ?
+"""))
+TRAIN.security_report.extend(split_lines("""
+Pour info, sur Facebook quelqu'un se fait passer pour votre support et demande des numéros de carte.
+Cette nuit quelqu'un a dépensé mes points de fidélité, ce n'était pas moi.
+Un site louche vend vos produits à moitié prix avec votre logo.
+J'ai cliqué par erreur sur un lien dans un faux mail.
+Quelqu'un a souscrit un contrat chez vous à mon nom.
+Il y a un paiement sur ma carte que je n'ai pas fait.
+Un homme a appelé en se disant votre technicien et voulait un accès à distance.
+Je pense que mon mot de passe a fuité, bloquez le compte s'il vous plaît.
+Nous avons reçu une facture à votre logo mais avec un autre IBAN.
+Dans mon espace client je vois les commandes de quelqu'un d'autre.
+Un faux compte WhatsApp de votre support demande des mots de passe.
+On m'a volé ma carte, bloquez-la s'il vous plaît.
+"""))
+TRAIN.cancellation.extend(split_lines("""
+Notre budget a été réduit, nous arrêtons la prestation après mars.
+Désactivez le renouvellement, s'il vous plaît, je pars voyager un an.
+Fermez mon compte à la fin du mois, merci.
+Par la présente je résilie mon contrat dans les délais.
+À la fin du contrat nous changeons de fournisseur.
+Annulez la commande {order}, je n'en ai plus besoin.
+Je souhaite annuler les cours restants.
+Nous arrêtons la collaboration après le projet en cours.
+Je veux résilier l'abonnement le mois prochain.
+J'annule la table de ce soir, désolé.
+À partir de juillet nous n'avons plus besoin du contrat de maintenance.
+Confirmez-moi la résiliation par écrit, s'il vous plaît.
+"""))
+TRAIN.reasonable_request.extend(split_lines("""
+Le devis pourrait-il être prêt pour VENDREDI ? Notre conseil se réunit lundi.
+Le frigo ne refroidit plus, pouvez-vous envoyer un appareil de remplacement ?
+Le casque grésille à gauche, je peux l'échanger ?
+L'installateur a annulé ce matin, on trouve un autre jour la semaine prochaine ?
+On nous a facturé deux licences pour une seule, merci de créditer la différence.
+Le colis est pour le DEUXIÈME étage, pas pour la boutique en bas.
+L'appareil est tombé en panne sous garantie, comment se passe la réparation ?
+Pouvez-vous rééditer la facture avec notre numéro de TVA ?
+Nous voudrions un remboursement partiel, seule la moitié a été livrée.
+Pouvez-vous prioriser le ticket ? La paie part demain.
+Corrigez le nom de la société sur la facture, s'il vous plaît.
+J'ai reçu la mauvaise taille, je peux échanger ?
+"""))
+
+TEST.aggression.extend(split_lines("""
+Vous comprenez le français ou seulement vos modèles de réponse ?
+Vous êtes aussi utiles qu'un parapluie troué.
+ARRÊTEZ DE M'ENVOYER LE MÊME LIEN
+"""))
+TEST.threat.extend(split_lines("""
+J'enregistre tous les appels, et vendredi mon avocat aura les enregistrements.
+On verra ce que dit votre franchiseur quand je lui enverrai ces photos.
+Plus une seule mensualité tant que le toit fuit.
+"""))
+TEST.unreasonable_demand.extend(split_lines("""
+Soyez un ange et signez que j'ai assisté à toutes les séances.
+Vous m'offrez l'installation, l'extension de garantie et la livraison ? Je demande gentiment.
+Une petite enveloppe pour l'expert et l'appartement vaut plus, non ?
+"""))
+TEST.pressure.extend(split_lines("""
+Je suis devant le portail, envoyez le code à la seconde.
+répondez. maintenant. svp.
+Confirmez-le immédiatement !
+"""))
+TEST.night_complaint.extend(split_lines("""
+La ligne de nuit passe de la musique pendant une heure puis raccroche.
+Tout le pont du 1er mai, pas un mot de votre part.
+La nuit, personne ne répond jamais chez vous.
+"""))
+TEST.neutral.extend(split_lines("""
+du nouveau pour {order} ?
+merci, c'est bon maintenant
+Vous livrez le samedi ?
+"""))
+TEST.civil_complaint.extend(split_lines("""
+C'est la troisième fois que je relance pour la même facture.
+Quel ennui, la pièce est encore arrivée tordue.
+Je suis très mécontent de la gestion de mon dossier.
+"""))
+TEST.idiom.extend(split_lines("""
+Votre nouvelle appli est une bombe.
+Cette chaleur tue notre pelouse, mdr.
+Le prix m'a achevé.
+"""))
+TEST.legal_question.extend(split_lines("""
+Notre service juridique demande quel tribunal est compétent.
+Combien de temps ai-je pour retourner un achat en ligne ?
+Auprès de quel organisme puis-je réclamer si besoin ?
+"""))
+TEST.security_report.extend(split_lines("""
+J'ai reçu un mail d'hameçonnage avec votre logo.
+Quelqu'un essaie de réinitialiser mon mot de passe depuis ce matin.
+Un lien de livraison me réclame des frais de douane en votre nom.
+"""))
+TEST.cancellation.extend(split_lines("""
+Cette année nous ne renouvelons pas le contrat.
+Résiliez mon adhésion à la fin du trimestre, s'il vous plaît.
+Nous passons chez un autre prestataire, merci pour ces années.
+"""))
+TEST.reasonable_request.extend(split_lines("""
+J'ai besoin des clés AUJOURD'HUI si possible, on déménage demain.
+L'imprimante est en panne, pouvez-vous en envoyer une autre ?
+Peut-on décaler le rendez-vous de deux jours ?
+"""))

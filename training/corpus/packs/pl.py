@@ -541,3 +541,236 @@ PACK = LanguagePack(
     test=TEST,
     chat_noise=CHAT_NOISE,
 )
+
+# ---- Dodane po przeglądzie zestawu challenge (data/challenge/README.md): więcej zdań w każdej
+# puli (do 30 train / 12 test) w stylach, których brakowało: sarkazm, zawoalowane i uprzejme
+# groźby, żądania udające prośby, slang, literówki. Tylko dopisujemy; jedno znaczenie na zdanie.
+TRAIN.aggression.extend(split_lines("""
+Gratulacje, udało się Państwu pomylić cztery razy w jednym mailu.
+Jest tam ktoś, kto skończył szkołę? Proszę go dać do telefonu.
+Mogę narysować obrazek, skoro słowa do was nie docierają.
+Czytajcie dalej ze skryptu, bo nic więcej i tak nie umiecie.
+CZEGO NIE ROZUMIECIE W SŁOWACH „NIE DZWONIĆ DO DRZWI”
+wszyscy jestescie nieudacznikami, jak was jeszcze nie zwolnili
+Niezły cyrk u was, od stażysty po prezesa.
+Wasz tak zwany ekspert nie odróżni śrubokręta od widelca.
+Dzięki za nic, geniusze.
+Banda łamag, nie da się na was polegać.
+Ale pomocna odpowiedź, pisał ją wasz kot?
+Jesteście kiepskim żartem z logo.
+"""))
+TRAIN.threat.extend(split_lines("""
+Wszystko udokumentowałam, a mój prawnik ma już kopię.
+Z tej korespondencji wyszedłby świetny wiralowy post, nie sądzicie?
+W grupie osiedlowej ciągle pytają mnie, kogo zatrudnić. Teraz wiem, co odpowiedzieć.
+Nasza księgowość nie przeleje ani grosza więcej, dopóki wady nie zostaną usunięte.
+Jutro składam skargę do UOKiK, jeśli nikt nie zadzwoni.
+Proszę się dobrze zastanowić nad odpowiedzią, mój adwokat też ją przeczyta.
+Prześlę to wszystko lokalnym dziennikarzom, jeśli nic się nie zmieni.
+Cofnę płatność przez bank, zapewniam.
+Zgłoszę sprawę do rzecznika konsumentów i niech on zdecyduje.
+Zastrzegamy sobie kroki prawne i z nich skorzystamy.
+Jeszcze jedno opóźnienie i widzimy się w sądzie.
+Wystawię jedną gwiazdkę na każdym portalu z opiniami, jaki znajdę.
+"""))
+TRAIN.unreasonable_demand.extend(split_lines("""
+Bądźcie tak mili i napiszcie na fakturze „zapłacono w całości”, resztę dopłacę później.
+Mała prośba: odblokujcie mi wszystkie płatne moduły na darmowym koncie, kiedyś wykupię abonament.
+Skoro wasza księgowa jest taka dobra, niech zrobi też PIT mojemu bratu, to rodzina.
+Proszę o prywatny Instagram waszej graficzki, będę pisać do niej bezpośrednio.
+Parę stówek dla Pana i mój wniosek idzie pierwszy, umowa?
+Proszę zwrócić wszystko, co zapłaciłem od rejestracji, prawie nie korzystałem.
+Chcę cenę hurtową, chociaż kupuję po jednej sztuce.
+Pomalujcie całe biuro do poniedziałku, kosztorys podpisałem dopiero dziś po południu.
+chce premium za darmo na zawsze, po czyms takim jestescie mi winni
+Kaucję puścimy bokiem, bez papierów, i obaj zyskamy.
+Niech informatyk przyjeżdża do mnie do domu, kiedy mi pasuje, to wchodzi w usługę.
+Jeszcze dziesięć wersji logo, bez dopłaty oczywiście.
+"""))
+TRAIN.pressure.extend(split_lines("""
+Za mną kolejka przy kasie, zatwierdźcie płatność w tej sekundzie.
+Rzućcie wszystko i odpowiedzcie mi.
+Proszę oddzwonić teraz, nie za godzinę.
+Potrzebuję „tak” albo „nie” natychmiast.
+odpiszcie TERAZ, taksówka czeka
+Wyślijcie kod natychmiast, stoję pod drzwiami.
+Chcę potwierdzenia w ciągu pięciu minut.
+Proszę mi odpowiedzieć w tej chwili.
+Wyślijcie umowę od razu.
+Naprawcie to natychmiast i dajcie znać.
+Odpowiedzcie wreszcie, nie mogę dłużej czekać.
+Proszę natychmiast dać kierownika na czat.
+"""))
+TRAIN.night_complaint.extend(split_lines("""
+Co noc po dwudziestej drugiej na czacie jest tylko bot, który nic nie umie.
+Pęknięta rura nie czeka do poniedziałku, a wasi hydraulicy najwyraźniej tak.
+Każde święto to samo: poczta głosowa.
+Najwyraźniej po kolacji cała wasza firma wyłącza telefony.
+Nie rozumiem, czemu nikt nie może odpisać na wiadomość o wpół do dwunastej w nocy.
+pisałem w sobote i niedziele i nic
+Wasz doradca powinien odbierać też wieczorami.
+Napisałem o północy i do południa cisza.
+W niedziele u was zawsze głucha cisza.
+Oczekuję, że ktoś odbierze, nawet gdy dzwonię w środku nocy.
+Wczoraj wieczorem znowu nikt nie odebrał.
+W Wigilię nie da się do nikogo dodzwonić, a miałem problem.
+"""))
+TRAIN.neutral.extend(split_lines("""
+co z zamówieniem {order}?
+zadziałało, bardzo dziękuję
+Pytanie: fakturujecie miesięcznie czy rocznie?
+Mogę odebrać osobiście zamiast dostawy?
+Mogę porozmawiać {weekday}, jeśli tak wygodniej.
+Czy {product} jest dostępny w mieście {city}?
+Czy można wysłać do paczkomatu?
+Dziękuję za wczorajszą szybką pomoc.
+Proszę o fakturę w PDF.
+Ile trwa wysyłka do Czech?
+Czy ten model jest w kolorze czarnym?
+Zmieniłem adres, jest w stopce.
+"""))
+TRAIN.civil_complaint.extend(split_lines("""
+Dla porządku: to mój czwarty mail w sprawie tej samej brakującej części.
+Miło byłoby dostać odpowiedź, zanim skończy się gwarancja, szczerze mówiąc.
+Spory zawód, w ogóle nie wygląda jak na zdjęciach.
+Trzecie przełożenie w tym miesiącu, nie jestem zachwycony.
+Moja cierpliwość się kończy.
+Aktualizacja: przeciek wrócił, w tym samym miejscu.
+Jestem wściekły, choć wiem, że to nie Pana wina osobiście.
+To nie był dobry miesiąc z waszą obsługą, muszę to powiedzieć.
+Faktura znowu jest błędna i bardzo mnie to irytuje.
+Monter spóźnił się trzy godziny i nawet nie przeprosił.
+Czuję się pozostawiony sam ze swoim zgłoszeniem.
+Jedzenie przyszło zimne i brakowało jednego dania.
+"""))
+TRAIN.idiom.extend(split_lines("""
+Playlista w waszej kawiarni to sztos.
+Ten blender miażdży mrożone owoce, najlepszy zakup.
+Szkolenie rozwaliło mi mózg.
+Termin depcze mi po piętach, ale z waszej strony wszystko gra.
+Zmiażdżyliśmy start dzięki wam.
+Rachunek za prąd mnie wykończy, haha.
+Zabiłbym za miejsce parkingowe przy waszym biurze.
+Sernik był obłędny, po prostu zabójczy.
+W biurze dziś zabójczy upał.
+Mój laptop ledwo zipie.
+Demo nas wszystkich zmiotło.
+Tonę w papierach w tym miesiącu.
+"""))
+TRAIN.legal_question.extend(split_lines("""
+Mój prawnik przegląda umowę i pyta o okres wypowiedzenia.
+Czy jest termin na reklamację płatności kartą?
+Prawo odstąpienia od umowy to 14 czy 30 dni?
+Jaki organ was nadzoruje?
+Gdzie znajdę regulamin w wersji, którą zaakceptowałem?
+Jak długo przechowujecie moje dane osobowe?
+Czy jest rzecznik, do którego mogę się zwrócić?
+Czy umowa przedłuża się automatycznie i jak temu zapobiec?
+Jakie dokumenty są potrzebne do reklamacji z tytułu rękojmi?
+Czy wynajmujący może przyjść na oględziny bez uprzedzenia?
+Kto jest u was inspektorem ochrony danych?
+Czy można zwrócić produkty cyfrowe?
+"""))
+TRAIN.security_report.extend(split_lines("""
+Dla informacji: na Facebooku ktoś podszywa się pod wasz support i prosi o numery kart.
+W nocy ktoś wydał moje punkty lojalnościowe, to nie byłem ja.
+Jakaś podejrzana strona sprzedaje wasze produkty za pół ceny z waszym logo.
+Przez przypadek kliknąłem link w fałszywym mailu.
+Ktoś zawarł u was umowę na moje nazwisko.
+Na karcie jest płatność, której nie robiłem.
+Dzwonił mężczyzna podający się za waszego technika i chciał zdalnego dostępu.
+Chyba wyciekło moje hasło, proszę zablokować konto.
+Dostaliśmy fakturę z waszym logo, ale z innym numerem konta.
+W panelu klienta widzę zamówienia innej osoby.
+Fałszywe konto waszego supportu na WhatsAppie prosi o hasła.
+Ukradziono mi kartę, proszę ją zablokować.
+"""))
+TRAIN.cancellation.extend(split_lines("""
+Obcięto nam budżet, więc po marcu kończymy współpracę abonamentową.
+Proszę wyłączyć automatyczne odnowienie, wyjeżdżam na rok w podróż.
+Proszę zamknąć moje konto z końcem miesiąca.
+Niniejszym wypowiadam umowę z zachowaniem terminu.
+Po zakończeniu umowy zmieniamy dostawcę.
+Proszę anulować zamówienie {order}, już go nie potrzebuję.
+Chcę zrezygnować z pozostałych zajęć.
+Kończymy współpracę po obecnym projekcie.
+Chcę zrezygnować z subskrypcji od przyszłego miesiąca.
+Odwołuję stolik na dziś, przepraszam.
+Od lipca umowa serwisowa nie jest nam już potrzebna.
+Proszę potwierdzić wypowiedzenie na piśmie.
+"""))
+TRAIN.reasonable_request.extend(split_lines("""
+Czy kosztorys mógłby być na PIĄTEK? W poniedziałek zbiera się zarząd.
+Lodówka nie chłodzi, możecie wysłać urządzenie zastępcze?
+Słuchawki trzeszczą z lewej strony, mogę je wymienić?
+Instalator odwołał wizytę rano, znajdziemy inny dzień w przyszłym tygodniu?
+Naliczono nam dwie licencje zamiast jednej, proszę o zwrot różnicy.
+Paczka jest na DRUGIE piętro, nie do sklepu na dole.
+Urządzenie zepsuło się na gwarancji, jak wygląda naprawa?
+Czy możecie wystawić fakturę ponownie z naszym NIP-em?
+Prosimy o częściowy zwrot, dostarczono tylko połowę.
+Możecie nadać priorytet zgłoszeniu? Jutro wypłaty.
+Proszę poprawić nazwę firmy na fakturze.
+Przyszedł zły rozmiar, mogę wymienić?
+"""))
+
+TEST.aggression.extend(split_lines("""
+Rozumiecie w ogóle po polsku, czy tylko swoje szablony?
+Pożytku z was jak z kozła mleka.
+PRZESTAŃCIE MI WYSYŁAĆ TEN SAM LINK
+"""))
+TEST.threat.extend(split_lines("""
+Nagrywam wszystkie rozmowy, w piątek nagrania dostanie mój adwokat.
+Ciekawe, co powie franczyzodawca, jak mu wyślę te zdjęcia.
+Ani jednej raty więcej, dopóki dach przecieka.
+"""))
+TEST.unreasonable_demand.extend(split_lines("""
+Bądź aniołem i podpisz, że byłem na wszystkich zajęciach.
+Montaż, przedłużona gwarancja i dostawa gratis? Proszę po dobroci.
+Mała koperta dla rzeczoznawcy i mieszkanie jest warte więcej, prawda?
+"""))
+TEST.pressure.extend(split_lines("""
+Stoję pod bramą, wyślijcie kod w tej sekundzie.
+odpowiedzcie. teraz. proszę.
+Potwierdźcie to natychmiast!
+"""))
+TEST.night_complaint.extend(split_lines("""
+Nocna linia przez godzinę gra muzykę, a potem się rozłącza.
+Przez cały majowy weekend ani słowa od was.
+W nocy nikt u was nigdy nie odpowiada.
+"""))
+TEST.neutral.extend(split_lines("""
+co słychać z {order}?
+dzięki, już wszystko działa
+Dostarczacie w soboty?
+"""))
+TEST.civil_complaint.extend(split_lines("""
+Trzeci raz przypominam o tej samej fakturze.
+Szkoda, część znowu przyszła wygięta.
+Jestem bardzo niezadowolony z prowadzenia mojej sprawy.
+"""))
+TEST.idiom.extend(split_lines("""
+Wasza nowa aplikacja to bestia.
+Ten upał zabija nasz trawnik, haha.
+Ta cena mnie dobiła.
+"""))
+TEST.legal_question.extend(split_lines("""
+Nasz dział prawny pyta, który sąd jest właściwy.
+Ile mam czasu na zwrot zakupu przez internet?
+Do jakiego urzędu mogę złożyć skargę, jeśli trzeba?
+"""))
+TEST.security_report.extend(split_lines("""
+Dostałem maila phishingowego z waszym logo.
+Ktoś od rana próbuje zresetować moje hasło.
+Link od kuriera żąda opłaty celnej w waszym imieniu.
+"""))
+TEST.cancellation.extend(split_lines("""
+W tym roku nie przedłużamy umowy.
+Proszę zakończyć moje członkostwo z końcem kwartału.
+Przechodzimy do innego wykonawcy, dziękujemy za te lata.
+"""))
+TEST.reasonable_request.extend(split_lines("""
+Klucze potrzebne DZIŚ, jeśli się da, jutro się przeprowadzamy.
+Drukarka jest zepsuta, możecie wysłać inną?
+Czy możemy przesunąć spotkanie o dwa dni?
+"""))
