@@ -152,3 +152,14 @@ class OnnxEncoder:
         if not out:
             return np.zeros((0, 0), dtype=np.float32)
         return np.concatenate(out).astype(np.float32)
+
+
+def load_onnx_encoder(tokenizer: Any) -> OnnxEncoder | None:
+    """The int8 reply encoder on a shared tokenizer, when `toneguard export` has built it."""
+    if tokenizer is None:
+        return None
+    path = encoder_path()
+    if not path.is_file():
+        return None
+    logger.info("reply encoder: %s (int8, shared tokenizer)", path)
+    return OnnxEncoder(path, tokenizer)

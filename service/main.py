@@ -48,8 +48,12 @@ def load_classifier(settings: Settings) -> Classifier:
     return model
 
 
-def load_suggester(settings: Settings) -> Any:
-    """The reply suggester for `settings.replies_mode`; None when off or unavailable."""
+def load_suggester(settings: Settings, tokenizer: Any = None) -> Any:
+    """The reply suggester for `settings.replies_mode`; None when off or unavailable.
+
+    With the classifier's `tokenizer`, semantic matching uses the int8 ONNX encoder when
+    `toneguard export` built it (shares the tokenizer; ~600 MB less than fp32 torch).
+    """
     if settings.replies_mode == "off":
         return None
     try:
@@ -59,6 +63,13 @@ def load_suggester(settings: Settings) -> Any:
         return None
     if settings.replies_mode == "semantic":
         try:
+            from classifier.onnx_backend import load_onnx_encoder
+
+            encoder = load_onnx_encoder(tokenizer)
+            if encoder is not None:
+                from classifier.base_model import default_cache_dir
+
+                return ReplySuggester(None, encoder, default_cache_dir() / "replies")
             return ReplySuggester.semantic()
         except Exception:
             logger.exception("semantic reply matching failed to load; using rules only")
@@ -102,7 +113,7 @@ def create_app(
             else await anyio.to_thread.run_sync(load_classifier, settings)
         )
         replies = suggester if suggester is not None else await anyio.to_thread.run_sync(
-            load_suggester, settings
+            load_suggester, settings, getattr(model, "tokenizer", None)
         )
         app.state.services = Services(
             settings=settings, db=db, metrics=metrics, suggester=replies,
