@@ -26,6 +26,7 @@ from classifier.onnx_backend import (
     META_FORMAT,
     ONNX_FORMAT,
     find_onnx,
+    read_metadata,
     weights_fingerprint,
 )
 
@@ -82,6 +83,7 @@ def _fuse(src: Path, dst: Path, num_heads: int, hidden: int) -> None:
 
 
 def _quantize(src: Path, dst: Path, per_channel: bool) -> None:
+    """Classic dynamic int8: per-tensor activation scales (fast, but see `_quantize_blocks`)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -90,6 +92,34 @@ def _quantize(src: Path, dst: Path, per_channel: bool) -> None:
     quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=per_channel,
                      extra_options={"MatMulConstBOnly": True,
                                     "DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
+def _quantize_blocks(src: Path, dst: Path, tmp: Path) -> None:
+    """int8 weights and int8 compute in blocks of 32 along each row, plus uint8 embeddings.
+
+    The fine-tuned model is fragile under per-tensor activation scales (one outlier
+    token coarsens the whole batch): on the shipped model they flipped 7.5% of the test
+    split's flags. Block-wise scales (MatMulNBits, accuracy level 4 = int8 VNNI kernels)
+    keep 99% of flags at about half the speed of per-tensor int8.
+    """
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.matmul_nbits_quantizer import (
+        DefaultWeightOnlyQuantConfig,
+        MatMulNBitsQuantizer,
+    )
+
+    cfg = DefaultWeightOnlyQuantConfig(block_size=32, is_symmetric=True, accuracy_level=4, bits=8)
+    quantizer = MatMulNBitsQuantizer(onnx.load(str(src)), bits=8, block_size=32,
+                                     is_symmetric=True, accuracy_level=4, algo_config=cfg)
+    logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.WARNING)
+    quantizer.process()
+    mid = tmp / "blocks.onnx"
+    quantizer.model.save_model_to_file(str(mid), False)
+    # The 250k x 384 embedding table is 3/4 of the weights: uint8 saves ~290 MB of RAM.
+    quantize_dynamic(str(mid), str(dst), weight_type=QuantType.QUInt8,
+                     op_types_to_quantize=["EmbedLayerNormalization"],
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
 def _stamp(path: Path, meta: dict[str, str]) -> None:
@@ -104,13 +134,21 @@ def _stamp(path: Path, meta: dict[str, str]) -> None:
     onnx.save(model, str(path))
 
 
+SCHEMES = ("block", "tensor")
+
+
 def export_model(model_dir: Path, quantize: bool = True, per_channel: bool = True,
-                 fuse: bool = True, keep_fp32: bool = False, force: bool = False) -> ExportResult:
+                 fuse: bool = True, keep_fp32: bool = False, force: bool = False,
+                 scheme: str = "block") -> ExportResult:
     """Write `model-int8.onnx` (or `model.onnx` without quantization) into `model_dir`."""
     from classifier.model import ToneClassifier
 
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown quantization scheme {scheme!r}; use one of {SCHEMES}")
     target = model_dir / (INT8_NAME if quantize else FP32_NAME)
-    if not force and find_onnx(model_dir, prefer=target.name) == target:
+    wanted = _scheme_name(scheme, per_channel) if quantize else "none"
+    if (not force and find_onnx(model_dir, prefer=target.name) == target
+            and read_metadata(target).get("toneguard.quantization") == wanted):
         logger.info("%s is up to date", target)
         return ExportResult(target, 0.0, target.stat().st_size / 1e6, float("nan"))
     start = time.perf_counter()
@@ -118,8 +156,7 @@ def export_model(model_dir: Path, quantize: bool = True, per_channel: bool = Tru
     cfg = clf.net.encoder.config
     meta = {META_FORMAT: ONNX_FORMAT, META_FINGERPRINT: weights_fingerprint(model_dir),
             "toneguard.model": f"{clf.name} {clf.version}",
-            "toneguard.quantization": ("int8-dynamic-per-channel" if per_channel
-                                       else "int8-dynamic") if quantize else "none"}
+            "toneguard.quantization": wanted}
     with tempfile.TemporaryDirectory(dir=model_dir, prefix=".export-") as tmp:
         raw = Path(tmp) / "raw.onnx"
         _export_fp32(clf.net, clf.tokenizer, raw)
@@ -133,7 +170,10 @@ def export_model(model_dir: Path, quantize: bool = True, per_channel: bool = Tru
             graph = model_dir / FP32_NAME
         if quantize:
             part = Path(tmp) / "int8.onnx"
-            _quantize(graph, part, per_channel)
+            if scheme == "block":
+                _quantize_blocks(graph, part, Path(tmp))
+            else:
+                _quantize(graph, part, per_channel)
             _stamp(part, meta)
             part.replace(target)
     diff = _check(clf, target)
@@ -181,6 +221,12 @@ def export_encoder(base_dir: Path, force: bool = False) -> Path:
     return target
 
 
+def _scheme_name(scheme: str, per_channel: bool) -> str:
+    if scheme == "block":
+        return "int8-block32"
+    return "int8-dynamic-per-channel" if per_channel else "int8-dynamic"
+
+
 def _check(clf: Any, path: Path) -> float:
     """Largest calibrated-probability gap between the new graph and torch."""
     from classifier.model import ToneClassifier
@@ -196,7 +242,11 @@ def export(
     model: Annotated[Path, typer.Option("--model", help="Model folder to export.")] = Path(
         "models/toneguard-e5-small"),
     quantize: Annotated[bool, typer.Option(help="Write int8 (model-int8.onnx).")] = True,
-    per_channel: Annotated[bool, typer.Option(help="Per-channel int8 weight scales.")] = True,
+    scheme: Annotated[str, typer.Option(
+        help="int8 scheme: block (block-wise scales, accurate) or tensor (per-tensor "
+             "activation scales: ~1.7x faster, flips more flags).")] = "block",
+    per_channel: Annotated[bool, typer.Option(
+        help="Per-channel weight scales (tensor scheme).")] = True,
     keep_fp32: Annotated[bool, typer.Option(help="Also keep the fp32 model.onnx.")] = False,
     force: Annotated[bool, typer.Option(help="Rebuild even when up to date.")] = False,
     encoder: Annotated[bool, typer.Option(
@@ -208,8 +258,10 @@ def export(
     logging.getLogger("training").setLevel(logging.INFO)
     if not model.is_dir():
         raise typer.BadParameter(f"{model} is not a folder", param_hint="--model")
+    if scheme not in SCHEMES:
+        raise typer.BadParameter(f"use one of {', '.join(SCHEMES)}", param_hint="--scheme")
     res = export_model(model, quantize=quantize, per_channel=per_channel, keep_fp32=keep_fp32,
-                       force=force)
+                       force=force, scheme=scheme)
     if encoder:
         from classifier.base_model import ensure_base_model
 
