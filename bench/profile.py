@@ -97,7 +97,7 @@ def instrument(clf: Any, suggester: Any, stages: Stages) -> None:
     clf.tokenizer = _TimedTokenizer(clf.tokenizer, stages)
     backend = clf.backend
     backend.logits = stages.wrap(backend.logits, "{phase}: forward pass")
-    model_module.find_spans = stages.wrap(model_module.find_spans, "spans: total", "spans")
+    clf._find_spans = stages.wrap(clf._find_spans, "spans: total", "spans")
     model_module.detect_language = stages.wrap(model_module.detect_language, "language")
     model_module.clean_message = stages.wrap(model_module.clean_message, "e-mail clean-up")
     clf.predict = stages.wrap(clf.predict, "classifier.predict (all)")
