@@ -1,0 +1,44 @@
+"""The benchmark scripts measure what they claim: percentiles, tables, a live service run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.common import percentile, table, test_messages
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 99) == 99.0
+    assert percentile(values, 100) == 100.0
+    assert percentile([7.0], 95) == 7.0
+
+
+def test_table_aligns_columns() -> None:
+    out = table(["a", "long header"], [[1, 2], ["wide cell", 3]]).splitlines()
+    assert len(out) == 4 and len({len(line) for line in out}) == 1
+    assert out[1].startswith("|---")
+
+
+def test_the_sample_is_the_test_split_in_file_order() -> None:
+    rows = test_messages(512)
+    assert len(rows) == 512 and rows[0]["id"].startswith("test-")
+    assert test_messages(3) == rows[:3]
+
+
+@pytest.mark.slow
+def test_service_bench_runs_the_real_server(tiny_classifier_dir: Path, tmp_path: Path) -> None:
+    from bench.service import run
+
+    result = run(tiny_classifier_dir, requests=12, clients=[1, 4], endpoints=["classify",
+                 "messages"], replies="rules", work_dir=tmp_path)
+    assert [(c["endpoint"], c["clients"]) for c in result["cells"]] == [
+        ("POST /v1/classify", 1), ("POST /v1/classify", 4),
+        ("POST /v1/messages", 1), ("POST /v1/messages", 4)]
+    for cell in result["cells"]:
+        assert cell["requests"] == 12 and cell["errors"] == 0
+        assert 0 < cell["p50_ms"] <= cell["p95_ms"] <= cell["p99_ms"]
+    assert result["rss_peak_mb"] >= result["rss_idle_mb"] > 50
