@@ -116,7 +116,7 @@ def _requests(model_dir: Path, n: int, work: Path) -> dict[str, Any]:
     settings = Settings(database_url=f"sqlite:///{work / 'profile.db'}", model_dir=model_dir,
                         bootstrap_default_tenant=False, replies_mode="semantic")
     clf = ToneClassifier.from_pretrained(model_dir)
-    suggester = load_suggester(settings)
+    suggester = load_suggester(settings, clf.tokenizer)  # as the service does
     stages = Stages()
     instrument(clf, suggester, stages)
     rows = test_messages(n + 4)
