@@ -28,7 +28,11 @@ $(BASE_STAMP): $(STAMP)
 	$(BIN)/python -c "from classifier.base_model import ensure_base_model; print(ensure_base_model())"
 	mkdir -p $(dir $@) && touch $@
 
-run: setup base-model
+# The int8 ONNX backend and reply encoder (git-ignored; rebuilt only when the weights change).
+onnx: base-model
+	$(BIN)/toneguard export --model models/toneguard-e5-small
+
+run: setup base-model onnx
 	$(BIN)/toneguard serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium drives the browser tests (Playwright cannot download its own here).
@@ -37,8 +41,9 @@ browser-deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: setup base-model browser-deps
+test: setup base-model onnx browser-deps
 	$(BIN)/ruff check classifier training service tests bench
+	$(BIN)/mypy classifier training service
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint:

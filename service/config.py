@@ -65,7 +65,7 @@ class Settings(BaseSettings):
 
     # Risk: half-life of a flagged message's weight, in days. The stored accumulator scales
     # as 2^(days since 2024 / half-life), so short half-lives would overflow a double early.
-    risk_half_life_days: float = Field(14.0, ge=7.0, le=365.0)
+    risk_half_life_days: float = Field(default=14.0, ge=7.0, le=365.0)
 
     # Reply suggestions: "semantic" (e5 similarity + rules), "rules" (no encoder) or "off".
     replies_mode: Literal["semantic", "rules", "off"] = "semantic"

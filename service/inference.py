@@ -37,9 +37,12 @@ RETRY_AFTER_S = 1
 class Classifier(Protocol):
     """What the service needs from classifier.model.ToneClassifier."""
 
-    name: str
-    version: str
-    labels: Sequence[str]
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def labels(self) -> Sequence[str]: ...
 
     def predict(
         self,

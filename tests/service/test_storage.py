@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import update
 
+from classifier.types import LABELS
 from service.config import Settings
 from service.context import Services
 from service.db.migrate import upgrade
@@ -89,12 +90,20 @@ def test_db_check_finds_and_repairs_drift(migrated_db, test_classifier, db_targe
     with migrated_db.session() as s:
         assert check_tallies(s, half_life) == []
         s.execute(update(Client).values(message_count=Client.message_count + 5, risk_ref=99.0))
-        s.add(LabelTally(client_pk=s.query(Client.id).scalar(), label="threat", n=0))
+        # Drift of both kinds, whatever the tiny model flagged: a tally row that counts a
+        # label never flagged, and inflated rows for the labels that were.
+        flagged = {label for (label,) in s.query(LabelTally.label).filter(LabelTally.n > 0)}
+        s.query(LabelTally).filter(LabelTally.n == 0).delete()
+        unflagged = next((label for label in LABELS if label not in flagged), None)
+        if unflagged is not None:
+            s.add(LabelTally(client_pk=s.query(Client.id).scalar(), label=unflagged, n=0))
         s.execute(update(LabelTally).values(n=LabelTally.n + 7))
         s.commit()
         drifts = check_tallies(s, half_life)
         fields = {d.field for d in drifts}
-        assert "messages_seen" in fields and "risk" in fields and "count:threat" in fields
+        assert "messages_seen" in fields and "risk" in fields
+        expected = {f"count:{label}" for label in flagged | ({unflagged} - {None})}
+        assert expected and expected <= fields
         assert check_tallies(s, half_life, repair=True)
         assert check_tallies(s, half_life) == []
         assert s.query(Client).one().message_count == 3
