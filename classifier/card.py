@@ -24,7 +24,7 @@ def _f(x: Any) -> str:
     return f"{x:.3f}" if isinstance(x, int | float) else str(x)
 
 
-def _metrics_section(ev: dict[str, Any]) -> str:
+def metrics_section(ev: dict[str, Any]) -> str:
     if not ev:
         return "_Not evaluated yet._"
     out = []
@@ -77,11 +77,12 @@ def render_card(cfg: ModelConfig) -> str:
              _table([[lab, _f(cfg.thresholds.get(lab, 0.5)),
                       ", ".join(_f(v) for v in cfg.calibration.get(lab, [1.0, 0.0]))]
                      for lab in cfg.labels], ["label", "threshold", "Platt a, b"]),
-             "", "## Evaluation (test split)", "", _metrics_section(cfg.evaluation)]
+             "", "## Evaluation (test split)", "", metrics_section(cfg.evaluation)]
     if tr:
         parts += ["", "## Training", "", f"Command: `{tr.get('command', '?')}`", "",
                   f"Data: {tr.get('data', '?')}", ""]
-        for key in ("extra_data", "hyperparameters", "timing", "comparison", "fresh_check"):
+        for key in ("extra_data", "hyperparameters", "timing", "retraining_time", "comparison",
+                    "challenge_set", "fresh_check"):
             if key in tr:
                 parts += [f"### {key.replace('_', ' ').capitalize()}", "",
                           _render_value(tr[key]), ""]

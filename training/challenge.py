@@ -95,6 +95,19 @@ def format_misses(misses: list[dict[str, Any]], width: int = 160) -> str:
     return "\n".join(lines)
 
 
+def _update_card(folder: Path, res: dict[str, Any]) -> None:
+    """Keep the challenge figures beside the test split's in the card: read them together."""
+    from classifier.card import metrics_section, write_card
+    from classifier.config import CARD_NAME, ModelConfig
+
+    cfg = ModelConfig.load(folder)
+    cfg.training["challenge_set"] = (
+        "Hand-written messages never trained on (`data/challenge/`), scored by "
+        f"`python -m training.challenge --model {folder}`:\n\n" + metrics_section(res))
+    cfg.save(folder)
+    write_card(cfg, folder / CARD_NAME)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, default=None,
@@ -102,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=CHALLENGE_PATH)
     parser.add_argument("--errors", action="store_true", help="also list every miss")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--update-card", action="store_true",
+                        help="store the figures in the model's config and card")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from classifier.cli import default_model_dir
@@ -117,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(res, indent=2, ensure_ascii=False))
         return 0
     print(format_report(res))
+    if args.update_card:
+        _update_card(folder, res)
     if args.errors:
         print(f"\n{len(res['misses'])} misses (label decisions that disagree with the gold):")
         print(format_misses(res["misses"]))
