@@ -77,3 +77,8 @@ class LanguagePack:
     test: Pools
     # e.g. emoji, slang fillers, typo pairs
     chat_noise: dict[str, list[str]] = field(default_factory=dict)
+
+
+def split_lines(block: str) -> list[str]:
+    """One template per non-empty line; a trailing backslash continues a long sentence."""
+    return [line.strip() for line in block.strip().splitlines() if line.strip()]

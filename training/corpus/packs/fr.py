@@ -4,8 +4,7 @@ Products are masculine nouns so "mon {product}" / "le {product}" stay grammatica
 headers follow the usual French mail clients ("Le ..., ... a écrit :", Outlook "De : ...").
 """
 
-from training.corpus.packs.base import LanguagePack, Pools
-from training.corpus.packs.ru import split_lines
+from training.corpus.packs.base import LanguagePack, Pools, split_lines
 
 SLOTS: dict[str, list[str]] = {
     "name": [

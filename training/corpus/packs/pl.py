@@ -4,8 +4,7 @@ Products are masculine inanimate nouns and cities follow a colon or "miasto", so
 stay grammatical without declension.
 """
 
-from training.corpus.packs.base import LanguagePack, Pools
-from training.corpus.packs.ru import split_lines
+from training.corpus.packs.base import LanguagePack, Pools, split_lines
 
 SLOTS: dict[str, list[str]] = {
     "name": [

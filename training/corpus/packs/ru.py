@@ -6,13 +6,7 @@ weekdays come with their preposition. Transliterated and mixed RU/EN sentences s
 inside the ordinary pools, as they do in real inboxes.
 """
 
-from training.corpus.packs.base import LanguagePack, Pools
-
-
-def split_lines(block: str) -> list[str]:
-    """One template per non-empty line; a trailing backslash continues a long sentence."""
-    return [line.strip() for line in block.strip().splitlines() if line.strip()]
-
+from training.corpus.packs.base import LanguagePack, Pools, split_lines
 
 SLOTS: dict[str, list[str]] = {
     "name": [

@@ -4,8 +4,7 @@ Slot values keep templates grammatical without declension (masculine products, q
 companies, "м." before cities, weekdays with their preposition).
 """
 
-from training.corpus.packs.base import LanguagePack, Pools
-from training.corpus.packs.ru import split_lines
+from training.corpus.packs.base import LanguagePack, Pools, split_lines
 
 SLOTS: dict[str, list[str]] = {
     "name": [
