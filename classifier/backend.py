@@ -1,8 +1,11 @@
 """The seam between tokenized batches and logits.
 
-`ToneClassifier` only ever calls `backend.logits(input_ids, attention_mask)`, so another
-runtime (e.g. ONNX Runtime int8, issue 8) can replace the torch one without touching
-tokenization, calibration, spans or the service.
+`ToneClassifier` only ever calls `backend.logits(input_ids, attention_mask)`, or
+`backend.logits_and_tokens(...)` when it wants spans, so another runtime (e.g. ONNX
+Runtime int8, issue 8) can replace the torch one without touching tokenization,
+calibration, spans or the service. Token logits (each token's projection on the head,
+see `ToneNet.with_token_logits`) come from the same forward pass; a backend that cannot
+give them (an ONNX file exported before they existed) says so with `has_token_logits`.
 """
 
 from __future__ import annotations
@@ -20,22 +23,44 @@ logger = logging.getLogger(__name__)
 
 class Backend(Protocol):
     name: str
+    has_token_logits: bool
 
     def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """Raw (uncalibrated) logits, shape (batch, n_labels), float32."""
         ...
 
+    def logits_and_tokens(self, input_ids: np.ndarray, attention_mask: np.ndarray,
+                          ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Logits and token logits (batch, seq, n_labels), float32, from one pass.
+
+        The token logits are None when `has_token_logits` is False.
+        """
+        ...
+
 
 class TorchBackend:
     name = "torch"
+    has_token_logits = True
 
     def __init__(self, net: ToneNet) -> None:
         self.net = net.eval()
 
-    def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    def _tensors(self, input_ids: np.ndarray,
+                 attention_mask: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
         device = next(self.net.parameters()).device
         self.net.eval()
+        return (torch.from_numpy(input_ids).long().to(device),
+                torch.from_numpy(attention_mask).long().to(device))
+
+    def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        ids, mask = self._tensors(input_ids, attention_mask)
         with torch.inference_mode():
-            out = self.net(torch.from_numpy(input_ids).long().to(device),
-                           torch.from_numpy(attention_mask).long().to(device))
+            out = self.net(ids, mask)
         return out.float().cpu().numpy()
+
+    def logits_and_tokens(self, input_ids: np.ndarray, attention_mask: np.ndarray,
+                          ) -> tuple[np.ndarray, np.ndarray | None]:
+        ids, mask = self._tensors(input_ids, attention_mask)
+        with torch.inference_mode():
+            logits, tokens = self.net.with_token_logits(ids, mask)
+        return logits.float().cpu().numpy(), tokens.float().cpu().numpy()

@@ -60,6 +60,19 @@ class ToneNet(nn.Module):
         pooled = mean_pool(out.last_hidden_state, attention_mask)
         return self.head(self.dropout(pooled))
 
+    def with_token_logits(self, input_ids: torch.Tensor,
+                          attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits plus each token's share of them, from the same single pass.
+
+        Mean pooling and a linear head commute: logit_j = mean_t(h_t . w_j) + b_j over
+        the masked tokens, so `token_logits[b, t, j] = h_t . w_j` (no bias, shape
+        (batch, seq, n_labels)) says how far token t pushed label j. Padding rows are
+        not zeroed: callers mask them. Meant for inference (eval mode: dropout is off).
+        """
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        logits = self.head(self.dropout(mean_pool(hidden, attention_mask)))
+        return logits, torch.matmul(hidden, self.head.weight.t())
+
     # The split forward below lets training cache the frozen bottom layers once (CPU speed).
     def bert(self) -> Any:
         enc: Any = self.encoder

@@ -31,6 +31,7 @@ FP32_NAME = "model.onnx"
 ONNX_FORMAT = "toneguard-onnx/1"
 META_FORMAT = "toneguard.format"
 META_FINGERPRINT = "toneguard.weights_sha256"
+TOKEN_LOGITS = "token_logits"  # second graph output (see ToneNet.with_token_logits)
 
 
 def available_cores() -> int:
@@ -77,7 +78,7 @@ def find_onnx(folder: Path, prefer: str | None = None) -> Path | None:
 
 
 class OnnxBackend:
-    """`Backend.logits` on an ONNX Runtime CPU session."""
+    """`Backend.logits` (and token logits when the graph has them) on an ORT CPU session."""
 
     def __init__(self, path: str | Path, threads: int | None = None, spin: bool = False) -> None:
         import onnxruntime as ort
@@ -97,12 +98,25 @@ class OnnxBackend:
         quant = self.metadata.get("toneguard.quantization", "none")
         self.name = "onnx-int8" if quant.startswith("int8") else "onnx-fp32"
         self._inputs = {i.name for i in self.session.get_inputs()}
+        # Graphs exported before token logits existed have only "logits".
+        self.has_token_logits = TOKEN_LOGITS in {o.name for o in self.session.get_outputs()}
 
-    def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    def _feed(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> dict[str, np.ndarray]:
         feed = {"input_ids": input_ids.astype(np.int64, copy=False),
                 "attention_mask": attention_mask.astype(np.int64, copy=False)}
-        out = self.session.run(["logits"], {k: v for k, v in feed.items() if k in self._inputs})
+        return {k: v for k, v in feed.items() if k in self._inputs}
+
+    def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        out = self.session.run(["logits"], self._feed(input_ids, attention_mask))
         return np.asarray(out[0], dtype=np.float32)
+
+    def logits_and_tokens(self, input_ids: np.ndarray, attention_mask: np.ndarray,
+                          ) -> tuple[np.ndarray, np.ndarray | None]:
+        if not self.has_token_logits:
+            return self.logits(input_ids, attention_mask), None
+        logits, tokens = self.session.run(["logits", TOKEN_LOGITS],
+                                          self._feed(input_ids, attention_mask))
+        return np.asarray(logits, dtype=np.float32), np.asarray(tokens, dtype=np.float32)
 
 
 def load_onnx_backend(folder: Path, threads: int | None = None) -> OnnxBackend | None:

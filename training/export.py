@@ -52,8 +52,14 @@ class ExportResult:
 
 
 def _export_fp32(net: Any, tokenizer: Any, out: Path) -> None:
-    """Trace the merged network with dynamic batch and sequence axes (opset 17)."""
+    """Trace the merged network with dynamic batch and sequence axes (opset 17).
+
+    A ToneNet also gets a second output, `token_logits` (batch, seq, n_labels), from the
+    same pass (`ToneNet.with_token_logits`): spans come from it at no extra cost.
+    """
     import torch
+
+    from classifier.onnx_backend import TOKEN_LOGITS
 
     encoder = net.encoder
     if hasattr(encoder, "set_attn_implementation"):
@@ -63,14 +69,36 @@ def _export_fp32(net: Any, tokenizer: Any, out: Path) -> None:
     enc = tokenizer(CHECK_TEXTS[:2], padding=True, return_tensors="pt")
     ids, mask = enc["input_ids"].long(), enc["attention_mask"].long()
     axes = {"batch": 0, "seq": 1}
+    names, dynamic = ["logits"], {"logits": {0: "batch"}}
+    if hasattr(net, "with_token_logits"):
+        net = _with_token_logits(net)
+        names.append(TOKEN_LOGITS)
+        dynamic[TOKEN_LOGITS] = {0: "batch", 1: "seq"}
     with torch.inference_mode():
         torch.onnx.export(
             net, (ids, mask), str(out), dynamo=False, opset_version=OPSET,
-            input_names=["input_ids", "attention_mask"], output_names=["logits"],
+            input_names=["input_ids", "attention_mask"], output_names=names,
             dynamic_axes={"input_ids": {v: k for k, v in axes.items()},
-                          "attention_mask": {v: k for k, v in axes.items()},
-                          "logits": {0: "batch"}},
+                          "attention_mask": {v: k for k, v in axes.items()}, **dynamic},
         )
+
+
+def _with_token_logits(net: Any) -> Any:
+    """A module whose forward is `net.with_token_logits`, so the tracer sees both outputs."""
+    import torch
+
+    class WithTokenLogits(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = net
+
+        def forward(self, input_ids: torch.Tensor,
+                    attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            out: tuple[torch.Tensor, torch.Tensor] = self.net.with_token_logits(input_ids,
+                                                                               attention_mask)
+            return out
+
+    return WithTokenLogits().eval()
 
 
 def _fuse(src: Path, dst: Path, num_heads: int, hidden: int) -> None:
