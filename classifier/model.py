@@ -5,6 +5,11 @@ whether it was sent outside business hours (a marker in its input), run the enco
 length-sorted, padded batches, calibrate each label's logit (Platt), apply the per-label
 thresholds tuned on dev, and for flagged labels find the words that drove them, mapped
 back to offsets in the text as received.
+
+Spans come from the same forward pass by default (`classifier.attribution`: each token's
+share of the logit); `span_method="search"` runs the older search (`classifier.spans`),
+which scores sentences, occlusions and clauses with extra passes. A backend without token
+logits (an ONNX file exported before they existed) falls back to the search.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from classifier.attribution import TokenEvidence, attribute
 from classifier.backend import Backend, TorchBackend
 from classifier.config import CARD_NAME, WEIGHTS_NAME, ModelConfig, model_input
 from classifier.email_cleanup import CleanedMessage, clean_message
@@ -30,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 32
 SentAt = datetime | None
+SPAN_METHODS = ("attribution", "search")
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -68,6 +75,7 @@ class ToneClassifier:
         self._a = np.array([cal.get(lab, [1.0, 0.0])[0] for lab in self.labels], dtype=np.float64)
         self._b = np.array([cal.get(lab, [1.0, 0.0])[1] for lab in self.labels], dtype=np.float64)
         self.thresholds = np.array([config.thresholds.get(lab, 0.5) for lab in self.labels])
+        self._warned_no_tokens = False
         assert self._a.shape == (n,)
 
     # ------------------------------------------------------------------ persistence
@@ -133,22 +141,48 @@ class ToneClassifier:
     # ------------------------------------------------------------------ inference
     def logits(self, inputs: list[str]) -> np.ndarray:
         """Raw logits for model inputs, batched by length (padding to the longest)."""
+        return self._forward(inputs, tokens=False)[0]
+
+    def logits_and_evidence(self, inputs: list[str],
+                            ) -> tuple[np.ndarray, list[TokenEvidence] | None]:
+        """Raw logits plus, per input, its tokens' offsets and token logits (one pass).
+
+        The evidence is None when the backend cannot give token logits.
+        """
+        return self._forward(inputs, tokens=self.backend.has_token_logits)
+
+    def _forward(self, inputs: list[str],
+                 tokens: bool) -> tuple[np.ndarray, list[TokenEvidence] | None]:
         out = np.zeros((len(inputs), len(self.labels)), dtype=np.float32)
         if not inputs:
-            return out
+            return out, [] if tokens else None
         enc = self.tokenizer(inputs, truncation=True, max_length=self.config.max_length,
-                             padding=False)["input_ids"]
-        order = np.argsort([len(ids) for ids in enc], kind="stable")
+                             padding=False, return_offsets_mapping=tokens)
+        all_ids = enc["input_ids"]
+        order = np.argsort([len(ids) for ids in all_ids], kind="stable")
         pad = self.tokenizer.pad_token_id
-        for idx in _length_chunks([len(enc[k]) for k in order], order):
-            width = max(len(enc[k]) for k in idx)
+        per_row: list[np.ndarray] = [np.zeros((0, len(self.labels)), dtype=np.float32)] * len(
+            inputs)
+        for idx in _length_chunks([len(all_ids[k]) for k in order], order):
+            width = max(len(all_ids[k]) for k in idx)
             ids = np.full((len(idx), width), pad, dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
             for row, k in enumerate(idx):
-                ids[row, : len(enc[k])] = enc[k]
-                mask[row, : len(enc[k])] = 1
-            out[idx] = self.backend.logits(ids, mask)
-        return out
+                ids[row, : len(all_ids[k])] = all_ids[k]
+                mask[row, : len(all_ids[k])] = 1
+            if not tokens:
+                out[idx] = self.backend.logits(ids, mask)
+                continue
+            out[idx], tok = self.backend.logits_and_tokens(ids, mask)
+            if tok is None:
+                raise RuntimeError(f"{self.backend.name} backend gave no token logits")
+            for row, k in enumerate(idx):
+                per_row[k] = tok[row, : len(all_ids[k])]
+        if not tokens:
+            return out, None
+        offsets = enc["offset_mapping"]
+        return out, [TokenEvidence(np.asarray(offsets[k], dtype=np.int64).reshape(-1, 2), t)
+                     for k, t in enumerate(per_row)]
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
         return _sigmoid(logits * self._a + self._b)
@@ -188,25 +222,57 @@ class ToneClassifier:
     @overload
     def predict(  # type: ignore[overload-overlap]
         self, texts: str, sent_at: SentAt | Sequence[SentAt] = None,
-        business_hours: Any = None, spans: bool = True,
+        business_hours: Any = None, spans: bool = True, span_method: str = "attribution",
     ) -> Prediction: ...
     @overload
     def predict(self, texts: Sequence[str], sent_at: SentAt | Sequence[SentAt] = None,
-                business_hours: Any = None, spans: bool = True) -> list[Prediction]: ...
+                business_hours: Any = None, spans: bool = True,
+                span_method: str = "attribution") -> list[Prediction]: ...
     def predict(self, texts: str | Sequence[str], sent_at: SentAt | Sequence[SentAt] = None,
-                business_hours: Any = None, spans: bool = True) -> Prediction | list[Prediction]:
-        """Labels, calibrated scores, spans and context for one message or a list."""
+                business_hours: Any = None, spans: bool = True,
+                span_method: str = "attribution") -> Prediction | list[Prediction]:
+        """Labels, calibrated scores, spans and context for one message or a list.
+
+        `span_method`: "attribution" (default; spans from the main pass, no extra cost) or
+        "search" (sentences and clauses re-scored by extra passes).
+        """
+        if span_method not in SPAN_METHODS:
+            raise ValueError(f"unknown span method {span_method!r}; use one of {SPAN_METHODS}")
         single = isinstance(texts, str)
         items = [texts] if isinstance(texts, str) else list(texts)
         cleaned, outside = self._context(items, sent_at, business_hours)
-        probs = self._probs([c.text for c in cleaned], outside)
+        inputs = [model_input(c.text, o) for c, o in zip(cleaned, outside, strict=True)]
+        evidence: list[TokenEvidence] | None = None
+        if spans and span_method == "attribution" and self._can_attribute():
+            logits, evidence = self.logits_and_evidence(inputs)
+        else:
+            logits = self.logits(inputs)
+        probs = self.calibrate(logits)
         flagged = [[j for j in range(len(self.labels)) if p[j] >= self.thresholds[j]]
                    for p in probs]
-        found = (self._find_spans(cleaned, outside, probs, flagged) if spans
-                 else [{} for _ in items])
+        if not spans:
+            found: list[Found] = [{} for _ in items]
+        elif evidence is not None:
+            found = [attribute(c.text, len(inp) - len(c.text), ev, lg, f, self._a, self._b)
+                     if f else {}
+                     for c, inp, ev, lg, f in zip(cleaned, inputs, evidence, logits, flagged,
+                                                  strict=True)]
+        else:
+            found = self._find_spans(cleaned, outside, probs, flagged)
         preds = [self._one(*args) for args in zip(items, cleaned, outside, probs, flagged, found,
                                                   strict=True)]
         return preds[0] if single else preds
+
+    def _can_attribute(self) -> bool:
+        """Whether the backend gives token logits; if not, say once that spans use the search."""
+        if self.backend.has_token_logits:
+            return True
+        if not self._warned_no_tokens:
+            self._warned_no_tokens = True
+            logger.warning("the %s backend has no token logits (an ONNX export older than "
+                           "them?): spans use the slower search; re-run `toneguard export "
+                           "--force`", self.backend.name)
+        return False
 
     def _find_spans(self, cleaned: list[CleanedMessage], outside: list[bool | None],
                     probs: np.ndarray, flagged: list[list[int]]) -> list[Found]:

@@ -1,0 +1,125 @@
+"""Spans from the main forward pass: which sentences and clauses the flag's evidence sits in.
+
+The network is encoder -> mean pooling -> linear head, so a label's logit is exactly the
+mean over tokens of each token's projection on the head, plus the head's bias:
+logit_j = mean_t c[t, j] + b_j with c[t, j] = h_t . w_j (`ToneNet.with_token_logits`).
+The token logits therefore say, for free, how far each token pushed each label.
+
+For a flagged label, a token's evidence is its contribution minus the median contribution
+of the message's tokens (the message's "ordinary" level: greetings, sign-offs, filler),
+summed per sentence. Sentences with positive evidence are kept, strongest first, at most
+`MAX_SPANS_PER_LABEL`; when no sentence stands out, the strongest one is kept. A kept
+sentence is narrowed to the clauses that carry its evidence (which cuts "Hi team," off
+"Hi team, you are useless morons."). Only the message's own tokens count: never the
+`query:` prefix, the time marker or special tokens.
+
+A span's score is the calibrated probability the label would get if every token of the
+message contributed like the span's tokens on average: sigmoid(a * (mean_{t in span}
+c[t, j] + b_j) + b), with b_j = logit_j - mean_t c[t, j] recovered from the logits
+(exact for any backend). It lies in (0, 1] and is above the message's own score when
+the span concentrates the evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from classifier.spans import MAX_SPANS_PER_LABEL, Found, Range, clauses, sentences
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TokenEvidence:
+    """One message's real tokens (padding stripped): where they sit and what they pushed."""
+
+    offsets: np.ndarray  # (n_tokens, 2) character offsets into the model input
+    token_logits: np.ndarray  # (n_tokens, n_labels) each token's projection on the head
+
+
+def _sigmoid(x: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-x)))
+
+
+def _message_tokens(evidence: TokenEvidence, text_start: int,
+                    text_len: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the tokens inside the message text and the text position each one ends at.
+
+    A token counts when it ends inside the text: special tokens have empty offsets and
+    the prefix ends before `text_start` (the first word's token may start one character
+    early, on the space after the marker).
+    """
+    starts, ends = evidence.offsets[:, 0], evidence.offsets[:, 1]
+    keep = np.flatnonzero((ends > starts) & (ends > text_start)
+                          & (ends <= text_start + text_len))
+    return keep, ends[keep] - text_start - 1  # position of each token's last character
+
+
+def _owner(last_chars: np.ndarray, ranges: list[Range]) -> np.ndarray:
+    """For each token, the index of the range holding its last character, or -1."""
+    owner = np.full(len(last_chars), -1, dtype=np.int64)
+    for k, (a, b) in enumerate(ranges):
+        owner[(last_chars >= a) & (last_chars < b)] = k
+    return owner
+
+
+def attribute(
+    text: str,
+    text_start: int,
+    evidence: TokenEvidence,
+    logits: np.ndarray,
+    flagged: list[int],
+    platt_a: np.ndarray,
+    platt_b: np.ndarray,
+) -> Found:
+    """Per flagged label index: up to three (range in `text`, score), best first.
+
+    `text_start` is where `text` begins in the model input; `logits` are the message's raw
+    logits (n_labels,), `platt_a`/`platt_b` its calibration.
+    """
+    if not flagged or not text.strip():
+        return {}
+    idx, last = _message_tokens(evidence, text_start, len(text))
+    if not len(idx):
+        return {}
+    contrib = evidence.token_logits[idx].astype(np.float64)  # (m, n_labels)
+    # b_j = logit_j - mean over *all* pooled tokens (prefix and specials included).
+    bias = logits.astype(np.float64) - evidence.token_logits.astype(np.float64).mean(axis=0)
+    sents = sentences(text) or [(0, len(text))]
+    sent_of = _owner(last, sents)
+    result: Found = {}
+    for j in flagged:
+        ev = contrib[:, j] - np.median(contrib[:, j])
+        totals = np.array([ev[sent_of == k].sum() for k in range(len(sents))])
+        has_tokens = np.array([bool((sent_of == k).any()) for k in range(len(sents))])
+        order = [int(k) for k in np.argsort(-totals, kind="stable") if has_tokens[k]]
+        chosen = [k for k in order if totals[k] > 0][:MAX_SPANS_PER_LABEL] or order[:1]
+        spans: list[tuple[Range, float]] = []
+        for k in chosen:
+            rng = _narrow(text, sents[k], last, ev)
+            inside = (last >= rng[0]) & (last < rng[1])
+            mean = float(contrib[inside, j].mean()) if inside.any() else float(
+                contrib[sent_of == k, j].mean())
+            spans.append((rng, _sigmoid(platt_a[j] * (mean + bias[j]) + platt_b[j])))
+        result[j] = spans
+    return result
+
+
+def _narrow(text: str, sent: Range, last: np.ndarray, ev: np.ndarray) -> Range:
+    """The stretch of clauses that carries the sentence's evidence, or the whole sentence.
+
+    Clauses whose summed evidence is positive are kept; when some but not all are, the
+    span runs from the first kept clause to the last one.
+    """
+    parts = clauses(text, sent)
+    if len(parts) < 2:
+        return sent
+    owner = _owner(last, parts)
+    totals = np.array([ev[owner == k].sum() for k in range(len(parts))])
+    kept = [k for k in range(len(parts)) if totals[k] > 0]
+    if not kept or len(kept) == len(parts):
+        return sent
+    return parts[kept[0]][0], parts[kept[-1]][1]
