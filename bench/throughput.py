@@ -9,10 +9,12 @@ only the backend and the batch size differ:
 - baseline: plain transformers fp32 (the BertModel with LoRA merged + the linear head,
   torch eager) called one message at a time;
 - torch batched: the same network, length-sorted padded batches of 32;
-- onnx int8 block-wise: the exported, fused graph `toneguard export` ships (int8 weights
-  and int8 compute with a scale per 32 values), same batches;
-- onnx int8 per-tensor: `--scheme tensor` (one activation scale per tensor), for the
-  speed/agreement trade-off (skip with --no-tensor-int8).
+- onnx int8 (shipped): the fused graph `toneguard export` wrote, in the scheme it picked
+  for this CPU by timing (training/quantize.py), same batches;
+- the other int8 schemes, each exported into a temp copy of the folder (`--schemes`,
+  default block,rows,tensor; the shipped one is not repeated; `--schemes ""` skips them):
+  block (int8 compute, a scale per 32 values), rows (fp32 products, int8 embeddings),
+  tensor (one activation scale per tensor: fast with VNNI, but it flips flags).
 
 Prints a table and writes bench/results/throughput.json. Exports the model first when
 no up-to-date `model-int8.onnx` exists.
@@ -39,6 +41,7 @@ from bench.common import (
     test_messages,
     write_result,
 )
+from training.quantize import tag_for
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +52,8 @@ def _timed(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray, float]:
     return out, time.perf_counter() - start
 
 
-def _tensor_int8(model_dir: Path, like: Any, threads: int) -> Any:
-    """The per-tensor int8 export of the same weights, built in a temp copy of the folder."""
+def _scheme_variant(model_dir: Path, like: Any, threads: int, scheme: str) -> Any:
+    """The same weights exported with another int8 scheme, in a temp copy of the folder."""
     import shutil
     import tempfile
 
@@ -58,19 +61,20 @@ def _tensor_int8(model_dir: Path, like: Any, threads: int) -> Any:
     from classifier.onnx_backend import INT8_NAME, OnnxBackend
     from training.export import export_model
 
-    tmp = Path(tempfile.mkdtemp(prefix="toneguard-tensor-int8-"))
+    tmp = Path(tempfile.mkdtemp(prefix=f"toneguard-{scheme}-int8-"))
     for name in ("config.json", "model.safetensors", "README.md"):
         if (model_dir / name).exists():
             shutil.copy(model_dir / name, tmp / name)
     base = like.config.base_model.get("path")
     if base:
         shutil.copytree(model_dir / base, tmp / base)
-    export_model(tmp, scheme="tensor")
+    export_model(tmp, scheme=scheme)
     backend = OnnxBackend(tmp / INT8_NAME, threads=threads)
     return ToneClassifier(None, like.tokenizer, like.config, backend=backend, folder=tmp)
 
 
-def run(model_dir: Path, n: int, threads: int | None, tensor_int8: bool = True) -> dict[str, Any]:
+def run(model_dir: Path, n: int, threads: int | None,
+        schemes: tuple[str, ...] = ("block", "rows", "tensor")) -> dict[str, Any]:
     import torch
 
     from classifier.model import ToneClassifier
@@ -103,14 +107,18 @@ def run(model_dir: Path, n: int, threads: int | None, tensor_int8: bool = True) 
     base_p, base_s = _timed(one_by_one)
     torch_p, torch_s = _timed(lambda: torch_clf.predict_proba(texts, sent_at=sent))
     onnx_p, onnx_s = _timed(lambda: onnx_clf.predict_proba(texts, sent_at=sent))
+    shipped = (onnx_clf.backend.metadata.get("toneguard.quantization", "?")
+               if isinstance(onnx_clf.backend, OnnxBackend) else "torch fallback")
     runs = [("transformers fp32, batch 1 (baseline)", base_s, base_p),
             ("torch fp32, batched", torch_s, torch_p),
-            ("onnx int8 block-wise (shipped), batched", onnx_s, onnx_p)]
-    if tensor_int8:
-        tensor_clf = _tensor_int8(model_dir, onnx_clf, threads)
-        tensor_clf.predict_proba(texts[:8], sent_at=sent[:8])
-        tensor_p, tensor_s = _timed(lambda: tensor_clf.predict_proba(texts, sent_at=sent))
-        runs.append(("onnx int8 per-tensor (--scheme tensor), batched", tensor_s, tensor_p))
+            (f"onnx {shipped} (shipped), batched", onnx_s, onnx_p)]
+    for scheme in schemes:
+        if tag_for(scheme) == shipped:
+            continue
+        other = _scheme_variant(model_dir, onnx_clf, threads, scheme)
+        other.predict_proba(texts[:8], sent_at=sent[:8])
+        other_p, other_s = _timed(lambda c=other: c.predict_proba(texts, sent_at=sent))
+        runs.append((f"onnx {tag_for(scheme)} (--scheme {scheme}), batched", other_s, other_p))
     variants = [(name, secs, p, p >= torch_clf.thresholds) for name, secs, p in runs]
     flags = [variants[0][3]]
     tokens = [len(ids) for ids in torch_clf.tokenizer(texts)["input_ids"]]
@@ -140,11 +148,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
     parser.add_argument("--n", type=int, default=512, help="test-split messages")
     parser.add_argument("--threads", type=int, default=None, help="default: all cores")
-    parser.add_argument("--no-tensor-int8", action="store_true",
-                        help="skip the per-tensor int8 comparison (saves a 30 s export)")
+    parser.add_argument("--schemes", default="block,rows,tensor",
+                        help="other int8 schemes to export and compare (comma-separated; "
+                             "each costs a ~1 min export)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    result = run(args.model, args.n, args.threads, not args.no_tensor_int8)
+    schemes = tuple(x for x in args.schemes.split(",") if x.strip())
+    result = run(args.model, args.n, args.threads, schemes)
     m = result["machine"]
     print(f"{result['messages']} test-split messages (mean {result['tokens']['mean']:.0f} tokens), "
           f"{result['threads']} threads, {m['cpu']}, load average {m['load_average'][0]:.2f} "

@@ -1,13 +1,15 @@
-"""Export a model folder to ONNX Runtime: fp32 graph, BERT fusions, int8 dynamic quantization.
+"""Export a model folder to ONNX Runtime: fp32 graph, BERT fusions, int8 quantization.
 
 The int8 file (`model-int8.onnx`, git-ignored) lands next to the weights it was built from
 and records their fingerprint in its metadata, so a retrained folder never silently runs a
-stale graph (`classifier.onnx_backend` checks it). The fp32 intermediate is kept only on
-request: it is ~470 MB, the int8 one ~120 MB.
+stale graph (`classifier.onnx_backend` checks it). Which int8 scheme suits the CPU is
+decided by timing both here (training/quantize.py). The fp32 intermediate is kept only on
+request: it is ~470 MB, the int8 ones ~140-180 MB.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 import time
@@ -28,6 +30,15 @@ from classifier.onnx_backend import (
     find_onnx,
     read_metadata,
     weights_fingerprint,
+)
+from training.quantize import (
+    AUTO_TAGS,
+    SCHEMES,
+    pick_fastest,
+    quantize_blocks,
+    quantize_embedding_rows,
+    quantize_tensor,
+    tag_for,
 )
 
 logger = logging.getLogger(__name__)
@@ -101,53 +112,20 @@ def _with_token_logits(net: Any) -> Any:
     return WithTokenLogits().eval()
 
 
-def _fuse(src: Path, dst: Path, num_heads: int, hidden: int) -> None:
-    """Fuse attention, LayerNorm and GELU subgraphs (ORT's BERT optimizer); big CPU win."""
+def _fuse(src: Path, dst: Path, num_heads: int, hidden: int, embed_layer_norm: bool = True) -> None:
+    """Fuse attention, LayerNorm and GELU subgraphs (ORT's BERT optimizer); big CPU win.
+
+    `embed_layer_norm=False` leaves the embedding lookup unfused, so that
+    `quantize_embedding_rows` can give the word table one scale per row.
+    """
+    from onnxruntime.transformers.fusion_options import FusionOptions
     from onnxruntime.transformers.optimizer import optimize_model
 
+    options = FusionOptions("bert")
+    options.enable_embed_layer_norm = embed_layer_norm
     opt = optimize_model(str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden,
-                         opt_level=1)
+                         opt_level=1, optimization_options=options)
     opt.save_model_to_file(str(dst))
-
-
-def _quantize(src: Path, dst: Path, per_channel: bool) -> None:
-    """Classic dynamic int8: per-tensor activation scales (fast, but see `_quantize_blocks`)."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    # Fused Attention nodes (com.microsoft) defeat shape inference downstream: outputs
-    # without an inferred type are float32.
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=per_channel,
-                     extra_options={"MatMulConstBOnly": True,
-                                    "DefaultTensorType": onnx.TensorProto.FLOAT})
-
-
-def _quantize_blocks(src: Path, dst: Path, tmp: Path) -> None:
-    """int8 weights and int8 compute in blocks of 32 along each row, plus uint8 embeddings.
-
-    The fine-tuned model is fragile under per-tensor activation scales (one outlier
-    token coarsens the whole batch): on the shipped model they flipped 7.5% of the test
-    split's flags. Block-wise scales (MatMulNBits, accuracy level 4 = int8 VNNI kernels)
-    keep 99% of flags at about half the speed of per-tensor int8.
-    """
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.quantization.matmul_nbits_quantizer import (
-        DefaultWeightOnlyQuantConfig,
-        MatMulNBitsQuantizer,
-    )
-
-    cfg = DefaultWeightOnlyQuantConfig(block_size=32, is_symmetric=True, accuracy_level=4, bits=8)
-    quantizer = MatMulNBitsQuantizer(onnx.load(str(src)), bits=8, block_size=32,
-                                     is_symmetric=True, accuracy_level=4, algo_config=cfg)
-    logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.WARNING)
-    quantizer.process()
-    mid = tmp / "blocks.onnx"
-    quantizer.model.save_model_to_file(str(mid), False)
-    # The 250k x 384 embedding table is 3/4 of the weights: uint8 saves ~290 MB of RAM.
-    quantize_dynamic(str(mid), str(dst), weight_type=QuantType.QUInt8,
-                     op_types_to_quantize=["EmbedLayerNormalization"],
-                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
 def _stamp(path: Path, meta: dict[str, str]) -> None:
@@ -162,52 +140,71 @@ def _stamp(path: Path, meta: dict[str, str]) -> None:
     onnx.save(model, str(path))
 
 
-SCHEMES = ("block", "tensor")
-
-
 def export_model(model_dir: Path, quantize: bool = True, per_channel: bool = True,
                  fuse: bool = True, keep_fp32: bool = False, force: bool = False,
-                 scheme: str = "block") -> ExportResult:
-    """Write `model-int8.onnx` (or `model.onnx` without quantization) into `model_dir`."""
+                 scheme: str = "auto") -> ExportResult:
+    """Write `model-int8.onnx` (or `model.onnx` without quantization) into `model_dir`.
+
+    `scheme` is one of `training.quantize.SCHEMES`; "auto" times the accurate ones on
+    this machine and keeps the faster (the choice and timings land in the metadata).
+    """
     from classifier.model import ToneClassifier
 
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown quantization scheme {scheme!r}; use one of {SCHEMES}")
+    wanted = tag_for(scheme, per_channel) if quantize and scheme != "auto" else None
     target = model_dir / (INT8_NAME if quantize else FP32_NAME)
-    wanted = _scheme_name(scheme, per_channel) if quantize else "none"
-    if (not force and find_onnx(model_dir, prefer=target.name) == target
-            and read_metadata(target).get("toneguard.quantization") == wanted):
-        logger.info("%s is up to date", target)
-        return ExportResult(target, 0.0, target.stat().st_size / 1e6, float("nan"))
+    if not force and find_onnx(model_dir, prefer=target.name) == target:
+        current = read_metadata(target).get("toneguard.quantization")
+        if (current == wanted or (not quantize and current == "none")
+                or (quantize and scheme == "auto" and current in AUTO_TAGS)):
+            logger.info("%s is up to date (%s)", target, current)
+            return ExportResult(target, 0.0, target.stat().st_size / 1e6, float("nan"))
     start = time.perf_counter()
     clf = ToneClassifier.from_pretrained(model_dir, backend="torch")
     cfg = clf.net.encoder.config
     meta = {META_FORMAT: ONNX_FORMAT, META_FINGERPRINT: weights_fingerprint(model_dir),
-            "toneguard.model": f"{clf.name} {clf.version}",
-            "toneguard.quantization": wanted}
+            "toneguard.model": f"{clf.name} {clf.version}", "toneguard.quantization": "none"}
     with tempfile.TemporaryDirectory(dir=model_dir, prefix=".export-") as tmp:
         raw = Path(tmp) / "raw.onnx"
         _export_fp32(clf.net, clf.tokenizer, raw)
         graph = raw
         if fuse:
             graph = Path(tmp) / "fused.onnx"
-            _fuse(raw, graph, int(cfg.num_attention_heads), int(cfg.hidden_size))
+            _fuse(raw, graph, int(cfg.num_attention_heads), int(cfg.hidden_size),
+                  embed_layer_norm=False)
         if keep_fp32 or not quantize:
-            _stamp(graph, {**meta, "toneguard.quantization": "none"})
+            _stamp(graph, meta)
             graph.replace(model_dir / FP32_NAME)
             graph = model_dir / FP32_NAME
         if quantize:
-            part = Path(tmp) / "int8.onnx"
-            if scheme == "block":
-                _quantize_blocks(graph, part, Path(tmp))
-            else:
-                _quantize(graph, part, per_channel)
-            _stamp(part, meta)
-            part.replace(target)
+            chosen, path, timings = _quantize_candidates(graph, Path(tmp), scheme, per_channel)
+            _stamp(path, {**meta, "toneguard.quantization": tag_for(chosen, per_channel),
+                          "toneguard.scheme_timings": json.dumps(timings)})
+            path.replace(target)
     diff = _check(clf, target)
     seconds = time.perf_counter() - start
     logger.info("exported %s in %.0f s; max |p_onnx - p_torch| = %.4f", target, seconds, diff)
     return ExportResult(target, seconds, target.stat().st_size / 1e6, diff)
+
+
+def _quantize_candidates(graph: Path, tmp: Path, scheme: str,
+                         per_channel: bool) -> tuple[str, Path, dict[str, float]]:
+    """Build the scheme's graph (for "auto": both accurate ones) and pick the fastest here."""
+    rows = tmp / "rows.onnx"
+    quantize_embedding_rows(graph, rows)
+    candidates: dict[str, Path] = {}
+    if scheme in ("auto", "rows"):
+        candidates["rows"] = rows
+    if scheme in ("auto", "block"):
+        candidates["block"] = tmp / "block.onnx"
+        quantize_blocks(rows, candidates["block"])
+    if scheme == "tensor":
+        candidates["tensor"] = tmp / "tensor.onnx"
+        quantize_tensor(rows, candidates["tensor"], per_channel, op_types=["MatMul", "Attention"])
+    if len(candidates) == 1:
+        [(chosen, path)] = candidates.items()
+        return chosen, path, {}
+    chosen, timings = pick_fastest(candidates)
+    return chosen, candidates[chosen], {k: round(v, 4) for k, v in timings.items()}
 
 
 def export_encoder(base_dir: Path, force: bool = False) -> Path:
@@ -241,18 +238,12 @@ def export_encoder(base_dir: Path, force: bool = False) -> Path:
         raw, fused, part = (Path(tmp) / n for n in ("raw.onnx", "fused.onnx", "int8.onnx"))
         _export_fp32(Pooled(), tokenizer, raw)
         _fuse(raw, fused, int(cfg.num_attention_heads), int(cfg.hidden_size))
-        _quantize(fused, part, per_channel=True)
+        quantize_tensor(fused, part, per_channel=True)
         _stamp(part, {META_FORMAT: ONNX_FORMAT, "toneguard.model": f"base encoder {base_dir.name}",
                       "toneguard.quantization": "int8-dynamic-per-channel"})
         part.replace(target)
     logger.info("exported the reply encoder to %s", target)
     return target
-
-
-def _scheme_name(scheme: str, per_channel: bool) -> str:
-    if scheme == "block":
-        return "int8-block32"
-    return "int8-dynamic-per-channel" if per_channel else "int8-dynamic"
 
 
 def _check(clf: Any, path: Path) -> float:
@@ -271,8 +262,10 @@ def export(
         "models/toneguard-e5-small"),
     quantize: Annotated[bool, typer.Option(help="Write int8 (model-int8.onnx).")] = True,
     scheme: Annotated[str, typer.Option(
-        help="int8 scheme: block (block-wise scales, accurate) or tensor (per-tensor "
-             "activation scales: ~1.7x faster, flips more flags).")] = "block",
+        help="int8 scheme: auto (time block and rows here, keep the faster), block "
+             "(int8 compute, scale per 32 values: fast with VNNI), rows (fp32 products, "
+             "int8 embeddings: fast on plain AVX2) or tensor (per-tensor activation "
+             "scales: flips ~8% of flags, for comparison).")] = "auto",
     per_channel: Annotated[bool, typer.Option(
         help="Per-channel weight scales (tensor scheme).")] = True,
     keep_fp32: Annotated[bool, typer.Option(help="Also keep the fp32 model.onnx.")] = False,
