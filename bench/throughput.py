@@ -28,6 +28,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +118,7 @@ def run(model_dir: Path, n: int, threads: int | None,
             continue
         other = _scheme_variant(model_dir, onnx_clf, threads, scheme)
         other.predict_proba(texts[:8], sent_at=sent[:8])
-        other_p, other_s = _timed(lambda c=other: c.predict_proba(texts, sent_at=sent))
+        other_p, other_s = _timed(partial(other.predict_proba, texts, sent_at=sent))
         runs.append((f"onnx {tag_for(scheme)} (--scheme {scheme}), batched", other_s, other_p))
     variants = [(name, secs, p, p >= torch_clf.thresholds) for name, secs, p in runs]
     flags = [variants[0][3]]

@@ -7,9 +7,10 @@ The token logits therefore say, for free, how far each token pushed each label.
 
 For a flagged label, a token's evidence is its contribution minus the median contribution
 of the message's tokens (the message's "ordinary" level: greetings, sign-offs, filler),
-summed per sentence. Sentences with positive evidence are kept, strongest first, at most
-`MAX_SPANS_PER_LABEL`; when no sentence stands out, the strongest one is kept. A kept
-sentence is narrowed to the clauses that carry its evidence (which cuts "Hi team," off
+summed per sentence. Sentences with positive evidence of at least `RELATIVE_KEEP` of the
+strongest sentence's are kept, strongest first, at most `MAX_SPANS_PER_LABEL`; when
+no sentence stands out, the strongest one is kept. A kept sentence is narrowed to the
+clauses that carry its evidence (which cuts "Hi team," off
 "Hi team, you are useless morons."). Only the message's own tokens count: never the
 `query:` prefix, the time marker or special tokens.
 
@@ -30,6 +31,10 @@ import numpy as np
 from classifier.spans import MAX_SPANS_PER_LABEL, Found, Range, clauses, sentences
 
 logger = logging.getLogger(__name__)
+
+# A further sentence is kept only when its evidence reaches this share of the strongest
+# sentence's: without it, a greeting with a sliver of positive evidence rode along.
+RELATIVE_KEEP = 0.5
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,9 @@ def attribute(
         totals = np.array([ev[sent_of == k].sum() for k in range(len(sents))])
         has_tokens = np.array([bool((sent_of == k).any()) for k in range(len(sents))])
         order = [int(k) for k in np.argsort(-totals, kind="stable") if has_tokens[k]]
-        chosen = [k for k in order if totals[k] > 0][:MAX_SPANS_PER_LABEL] or order[:1]
+        floor = RELATIVE_KEEP * max(float(totals[order[0]]), 0.0) if order else 0.0
+        chosen = [k for k in order if totals[k] > 0 and totals[k] >= floor]
+        chosen = chosen[:MAX_SPANS_PER_LABEL] or order[:1]
         spans: list[tuple[Range, float]] = []
         for k in chosen:
             rng = _narrow(text, sents[k], last, ev)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.common import percentile, table, test_messages
+from classifier.types import Prediction, Span
 
 
 def test_percentile_is_nearest_rank() -> None:
@@ -42,3 +43,24 @@ def test_service_bench_runs_the_real_server(tiny_classifier_dir: Path, tmp_path:
         assert cell["requests"] == 12 and cell["errors"] == 0
         assert 0 < cell["p50_ms"] <= cell["p95_ms"] <= cell["p99_ms"]
     assert result["rss_peak_mb"] >= result["rss_idle_mb"] > 50
+
+
+def _pred(text: str, spans: list[tuple[str, str]]) -> Prediction:
+    found = [Span(label, text.index(part), text.index(part) + len(part), part, 0.9)
+             for label, part in spans]
+    return Prediction(text=text, labels=sorted({s.label for s in found}), scores={}, spans=found)
+
+
+def test_span_bench_counts_overlap_and_greeting_hits() -> None:
+    from bench.spans import compare, edge_lines
+
+    text = "Hello team,\nyou are idiots and I will sue.\nI mean it.\nBest, Bob"
+    [(a, b), (c, d)] = edge_lines(text)
+    assert text[a:b] == "Hello team," and text[c:d] == "Best, Bob"
+    assert edge_lines("One line only. You are idiots.") == []
+    attr = _pred(text, [("aggression", "Hello team,"), ("threat", "I will sue")])
+    search = _pred(text, [("aggression", "you are idiots"), ("threat", "I will sue.")])
+    got = compare([attr], [search], [text])
+    assert got["label_pairs"] == 2 and got["any_overlap"] == 0.5
+    assert got["edge_line_messages_rate"] == {"attribution": 1.0, "search": 0.0}
+    assert got["edge_line_spans_rate"] == {"attribution": 0.5, "search": 0.0}
