@@ -126,7 +126,8 @@ def _model_counters(url: str) -> tuple[float, float]:
 
 
 def run(model_dir: Path, requests: int, clients: list[int], endpoints: list[str],
-        replies: str, work_dir: Path, torch_threads: int | None = None) -> dict[str, Any]:
+        replies: str, work_dir: Path, torch_threads: int | None = None,
+        backend: str = "auto") -> dict[str, Any]:
     from bench.liveserver import LiveServer, create_keys, scratch_database
     from classifier.onnx_backend import available_cores
 
@@ -135,7 +136,7 @@ def run(model_dir: Path, requests: int, clients: list[int], endpoints: list[str]
     cells = []
     with scratch_database("sqlite", work_dir) as db:
         [key] = create_keys(db, "bench")
-        env = {"TONEGUARD_REPLIES_MODE": replies,
+        env = {"TONEGUARD_REPLIES_MODE": replies, "TONEGUARD_BACKEND": backend,
                "OMP_NUM_THREADS": str(torch_threads or available_cores())}
         server = LiveServer(db, model_dir, log_path=work_dir / "server.log", extra_env=env)
         started = time.perf_counter()
@@ -143,7 +144,7 @@ def run(model_dir: Path, requests: int, clients: list[int], endpoints: list[str]
             startup_s = time.perf_counter() - started
             pids = server.pids()
             idle_rss = _rss(pids)
-            backend = re.findall(r"using (\S+) backend", server.log_tail(20000))
+            used = re.findall(r"using (\S+) backend", server.log_tail(20000))
             with peak_rss(pids) as rss:
                 n = 0
                 for endpoint in endpoints:
@@ -176,7 +177,7 @@ def run(model_dir: Path, requests: int, clients: list[int], endpoints: list[str]
         "bench": "service",
         "machine": {**info, "load_average_end": list(os.getloadavg())},
         "model_dir": str(model_dir),
-        "backend": backend[-1] if backend else "torch",
+        "backend": used[-1] if used else "torch",
         "replies_mode": replies,
         "torch_threads": torch_threads or available_cores(),
         "startup_s": round(startup_s, 1),
@@ -198,11 +199,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="reply suggestions mode of the server (semantic loads an encoder)")
     parser.add_argument("--torch-threads", type=int, default=None,
                         help="OMP_NUM_THREADS of the server (default: all cores, as shipped)")
+    parser.add_argument("--backend", default="auto",
+                        choices=["auto", "onnx", "torch", "torch-bf16"],
+                        help="TONEGUARD_BACKEND of the server (auto: int8 ONNX when exported)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="toneguard-bench-") as tmp:
         result = run(args.model, args.requests, args.clients, args.endpoints, args.replies,
-                     Path(tmp), args.torch_threads)
+                     Path(tmp), args.torch_threads, args.backend)
     m = result["machine"]
     print(f"service on {m['cores']} cores ({m['cpu']}), backend {result['backend']}, replies "
           f"{result['replies_mode']}, torch threads {result['torch_threads']}, "

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # Separate PostgreSQL schema (tests and side-by-side installs); None = the default search_path.
     database_schema: str | None = None
     model_dir: Path = Field(default_factory=_default_model_dir)
+    # "auto": the int8 ONNX graph when an up-to-date export exists, else torch fp32;
+    # "torch-bf16" doubles throughput on CPUs with AMX (README, performance).
+    backend: Literal["auto", "onnx", "torch", "torch-bf16"] = "auto"
 
     host: str = "127.0.0.1"
     port: int = 8000
