@@ -4,9 +4,10 @@
 
 Builds the real app in-process (the model folder's default backend, a temp SQLite file,
 semantic replies) and sends single-message requests one after another through
-`TestClient`, with timers around each stage: e-mail clean-up, tokenization and forward
-passes of the main prediction, the same for span search, language detection, reply
-suggestions. The rest of the wall time is HTTP, validation, auth and the database.
+`TestClient`, with timers around each stage: e-mail clean-up, tokenization and the forward
+pass of the main prediction (which also yields the token logits spans come from), span
+attribution (or the span search, for a backend without token logits), language detection,
+reply suggestions. The rest of the wall time is HTTP, validation, auth and the database.
 Then a cProfile of `predict` on one message and on a batch of 32 (what micro-batching
 hands the model under load). Writes bench/results/profile.json and profile.txt.
 """
@@ -97,7 +98,10 @@ def instrument(clf: Any, suggester: Any, stages: Stages) -> None:
     clf.tokenizer = _TimedTokenizer(clf.tokenizer, stages)
     backend = clf.backend
     backend.logits = stages.wrap(backend.logits, "{phase}: forward pass")
-    clf._find_spans = stages.wrap(clf._find_spans, "spans: total", "spans")
+    # With token logits the main pass also gives the spans' evidence (classifier.attribution).
+    backend.logits_and_tokens = stages.wrap(backend.logits_and_tokens, "{phase}: forward pass")
+    model_module.attribute = stages.wrap(model_module.attribute, "spans: attribution")
+    clf._find_spans = stages.wrap(clf._find_spans, "spans: search (total)", "spans")
     model_module.detect_language = stages.wrap(model_module.detect_language, "language")
     model_module.clean_message = stages.wrap(model_module.clean_message, "e-mail clean-up")
     clf.predict = stages.wrap(clf.predict, "classifier.predict (all)")
