@@ -10,9 +10,9 @@ of the message's tokens (the message's "ordinary" level: greetings, sign-offs, f
 summed per sentence. Sentences with positive evidence of at least `RELATIVE_KEEP` of the
 strongest sentence's are kept, strongest first, at most `MAX_SPANS_PER_LABEL`; when
 no sentence stands out, the strongest one is kept. A kept sentence is narrowed to the
-clauses that carry its evidence (which cuts "Hi team," off
-"Hi team, you are useless morons."). Only the message's own tokens count: never the
-`query:` prefix, the time marker or special tokens.
+clauses that carry its evidence (which cuts "Hi team," off "Hi team, you are useless
+morons."). Only the message's own tokens count: never the `query:` prefix, the time
+marker or special tokens.
 
 A span's score is the calibrated probability the label would get if every token of the
 message contributed like the span's tokens on average: sigmoid(a * (mean_{t in span}

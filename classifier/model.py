@@ -131,6 +131,7 @@ class ToneClassifier:
         from classifier.backend import TorchBackend
 
         torch_backend = TorchBackend(net, bfloat16=backend == "torch-bf16")
+        logger.info("using %s backend", torch_backend.name)  # as the ONNX loader says it
         return cls(net, load_tokenizer(base), config, backend=torch_backend, folder=folder)
 
     def save_pretrained(self, folder: str | Path, delta: dict[str, Any] | None = None,

@@ -45,7 +45,6 @@ def load_classifier(settings: Settings) -> Classifier:
 
     logger.info("loading model from %s", settings.model_dir)
     model: Classifier = ToneClassifier.from_pretrained(settings.model_dir, backend=settings.backend)
-    logger.info("using %s backend", model.backend.name)  # type: ignore[attr-defined]
     return model
 
 
