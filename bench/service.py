@@ -37,6 +37,7 @@ from bench.common import (
     test_messages,
     write_result,
 )
+from bench.rawhttp import Connection, encode_post
 
 logger = logging.getLogger(__name__)
 WARMUP = 16
@@ -89,32 +90,38 @@ def message_body(row: dict[str, Any], n: int, run_id: str) -> dict[str, Any]:
 
 async def _load(url: str, key: str, path: str, bodies: list[dict[str, Any]],
                 clients: int) -> tuple[list[float], list[str], float]:
-    """Send every body from `clients` concurrent senders; latencies (s), errors, wall time."""
-    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    """Send every body from `clients` concurrent senders; latencies (s), errors, wall time.
+
+    Requests are encoded before the clock starts and sent over kept-alive connections by
+    the lean client (bench/rawhttp.py), so the generator takes little CPU from the server.
+    """
+    host = url.split("//", 1)[-1]
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
     for b in bodies:
-        queue.put_nowait(b)
+        queue.put_nowait(encode_post(host, path, b, {"X-API-Key": key}))
     latencies: list[float] = []
     errors: list[str] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
-    async def sender(client: httpx.AsyncClient) -> None:
-        while not queue.empty():
-            body = queue.get_nowait()
-            start = time.perf_counter()
-            try:
-                r = await client.post(path, json=body)
-                if r.status_code != 200:
-                    errors.append(f"{r.status_code} {r.text[:120]}")
-            except httpx.HTTPError as exc:
-                errors.append(type(exc).__name__)
-            latencies.append(time.perf_counter() - start)
+    async def sender() -> None:
+        conn = Connection(url)
+        try:
+            while not queue.empty():
+                request = queue.get_nowait()
+                start = time.perf_counter()
+                try:
+                    r = await conn.send(request)
+                    if r.status != 200:
+                        errors.append(f"{r.status} {r.body[:120]!r}")
+                except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                    errors.append(type(exc).__name__)
+                    await conn.close()
+                latencies.append(time.perf_counter() - start)
+        finally:
+            await conn.close()
 
-    async with httpx.AsyncClient(base_url=url, headers={"X-API-Key": key}, timeout=60.0,
-                                 limits=limits) as client:
-        start = time.perf_counter()
-        await asyncio.gather(*(sender(client) for _ in range(clients)))
-        wall = time.perf_counter() - start
-    return latencies, errors, wall
+    start = time.perf_counter()
+    await asyncio.gather(*(sender() for _ in range(clients)))
+    return latencies, errors, time.perf_counter() - start
 
 
 def _model_counters(url: str) -> tuple[float, float]:

@@ -68,6 +68,11 @@ class ModelConfig:
     training: dict[str, Any] = field(default_factory=dict)
     evaluation: dict[str, Any] = field(default_factory=dict)
 
+    def model_input(self, text: str, outside_hours: bool | None) -> str:
+        """The string this model's encoder sees (its own template and time markers)."""
+        marker = self.time_markers["outside" if outside_hours else "inside_or_unknown"]
+        return self.input_template.format(time_marker=marker, text=text)
+
     @property
     def id2label(self) -> dict[int, str]:
         return dict(enumerate(self.labels))

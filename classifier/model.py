@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from classifier.attribution import TokenEvidence, attribute
-from classifier.config import CARD_NAME, WEIGHTS_NAME, ModelConfig, model_input
+from classifier.config import CARD_NAME, WEIGHTS_NAME, ModelConfig
 from classifier.email_cleanup import CleanedMessage, clean_message
 from classifier.hours import DEFAULT_HOURS, BusinessHours
 from classifier.lang import detect_language
@@ -212,8 +212,9 @@ class ToneClassifier:
         return _sigmoid(logits * self._a + self._b)
 
     def _probs(self, texts: list[str], outside: list[bool | None]) -> np.ndarray:
-        return self.calibrate(self.logits([model_input(t, o) for t, o in zip(texts, outside,
-                                                                               strict=True)]))
+        to_input = self.config.model_input
+        return self.calibrate(self.logits([to_input(t, o)
+                                           for t, o in zip(texts, outside, strict=True)]))
 
     def _context(self, texts: list[str], sent_at: SentAt | Sequence[SentAt],
                  business_hours: BusinessHours | dict[str, Any] | None,
@@ -265,7 +266,8 @@ class ToneClassifier:
         single = isinstance(texts, str)
         items = [texts] if isinstance(texts, str) else list(texts)
         cleaned, outside = self._context(items, sent_at, business_hours)
-        inputs = [model_input(c.text, o) for c, o in zip(cleaned, outside, strict=True)]
+        inputs = [self.config.model_input(c.text, o)
+                  for c, o in zip(cleaned, outside, strict=True)]
         evidence: list[TokenEvidence] | None = None
         if spans and span_method == "attribution" and self._can_attribute():
             logits, evidence = self.logits_and_evidence(inputs)

@@ -23,7 +23,8 @@ LORA_TARGETS = ["query", "key", "value", "attention.output.dense", "intermediate
 
 @dataclass
 class AdapterSpec:
-    """How the encoder is fine-tuned: "lora", "partial" (last layers unfrozen) or "head"."""
+    """How the encoder is fine-tuned: "lora", "partial" (last layers unfrozen), "head", or
+    "student" (a shallower encoder: only the base layers in `keep_layers`, all trained)."""
 
     method: str = "lora"
     lora_r: int = 8
@@ -32,6 +33,7 @@ class AdapterSpec:
     target_modules: list[str] = field(default_factory=lambda: list(LORA_TARGETS))
     unfreeze_last: int = 0  # for "partial": how many top encoder layers train in full
     lora_layers: list[int] | None = None  # LoRA only in these layers (None: all)
+    keep_layers: list[int] | None = None  # for "student": which base layers it keeps, in order
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -124,9 +126,28 @@ def build_net(base_dir: Path, n_labels: int, spec: AdapterSpec) -> ToneNet:
         for layer in layers[len(layers) - spec.unfreeze_last:]:
             for p in layer.parameters():
                 p.requires_grad = True
+    elif spec.method == "student":
+        keep_student_layers(encoder, spec.keep_layers or [])
     elif spec.method != "head":
         raise ValueError(f"unknown adapter method {spec.method!r}")
     return ToneNet(encoder, hidden, n_labels)
+
+
+def keep_student_layers(encoder: Any, keep: list[int]) -> None:
+    """Cut the encoder down to the layers in `keep` and make them trainable.
+
+    The word embeddings stay frozen and come from the base model, so the saved delta is
+    the kept layers and the head (~7 MB a layer), and the student keeps every language
+    the base vocabulary covers. Dropping top layers loses less than dropping bottom ones
+    (Sajjad et al., "On the effect of dropping layers of pre-trained transformer models").
+    """
+    layers = encoder.encoder.layer
+    if not keep or any(not 0 <= k < len(layers) for k in keep):
+        raise ValueError(f"keep_layers must name layers 0..{len(layers) - 1}, not {keep}")
+    encoder.encoder.layer = nn.ModuleList([layers[k] for k in keep])
+    encoder.config.num_hidden_layers = len(keep)
+    for p in encoder.encoder.layer.parameters():
+        p.requires_grad = True
 
 
 def delta_state(net: ToneNet) -> dict[str, torch.Tensor]:

@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO / "models" / "toneguard-e5-small"
 DEFAULT_EXTRA = REPO.parent / "shared" / "datasets" / "russe_detox_train.tsv"
-METHODS = ("lora", "partial")
+METHODS = ("lora", "partial", "student")
 
 
 @dataclass
@@ -38,6 +38,10 @@ class TrainingArguments:
     # Freeze the bottom N encoder layers and compute their output once (LoRA / unfreezing
     # then touch only the layers above): ~3x faster epochs on a CPU.
     cache_below: int = 0
+    # method="student": a shallower encoder keeping these base layers (training/distill.py)
+    student_layers: list[int] = field(default_factory=lambda: [0, 1])
+    teacher: str | None = None  # a model folder to distill from (and seed a student with)
+    distill_weight: float = 0.7  # share of the loss from the teacher's probabilities
     time_counterfactuals: bool = True
     extra_data: list[str] = field(default_factory=list)  # e.g. the RUSSE detox TSV
     extra_weight: float = 0.3  # loss weight of extra-data rows relative to the corpus
@@ -68,6 +72,16 @@ class TrainingArguments:
             problems.append("unfreeze_last must be between 1 and 12 for method=partial")
         if not 0 <= self.cache_below <= 11:
             problems.append("cache_below must be between 0 and 11")
+        if self.method == "student":
+            if not self.student_layers or any(not 0 <= k <= 11 for k in self.student_layers):
+                problems.append("student_layers must name base layers 0..11, e.g. 0,1")
+            if self.cache_below:
+                problems.append("cache_below must be 0 for method=student (every layer trains)")
+        if self.teacher is not None and not (Path(self.teacher) / "config.json").is_file():
+            problems.append(f"teacher {self.teacher} is not a toneguard model folder; "
+                            "train one first or drop --teacher")
+        if not 0 <= self.distill_weight < 1:
+            problems.append("distill_weight must be in [0, 1)")
         if self.max_length > 512:
             problems.append("max_length must be at most 512 (the encoder's limit)")
         if not 0 < self.extra_weight <= 1:

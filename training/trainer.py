@@ -10,6 +10,7 @@ import json
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,14 @@ from classifier.network import AdapterSpec, ToneNet, build_net, delta_state, loa
 from classifier.types import LABELS
 from training.args import TrainingArguments
 from training.data import Row, load_splits, read_russe_detox
+from training.distill import (
+    COMPACT_MARKERS,
+    COMPACT_TEMPLATE,
+    load_teacher,
+    seed_student,
+    soft_loss,
+    teacher_logits,
+)
 from training.metrics import evaluate_arrays, fit_platt, macro_f1, tune_thresholds
 
 logger = logging.getLogger(__name__)
@@ -34,6 +43,8 @@ logger = logging.getLogger(__name__)
 @dataclass
 class Prepared:
     inputs: list[str]
+    texts: list[str]  # the cleaned text behind each input (a teacher builds its own inputs)
+    outside: list[bool | None]
     y: np.ndarray  # (n, n_labels) 0/1
     mask: np.ndarray  # (n, n_labels) which labels count in the loss
     weight: np.ndarray  # (n,)
@@ -52,14 +63,19 @@ def _outside(row: Row, hours: BusinessHours) -> bool | None:
 
 
 def prepare(rows: list[Row], counterfactuals: bool = False, weight: float = 1.0,
-            hours: BusinessHours = DEFAULT_HOURS) -> Prepared:
+            hours: BusinessHours = DEFAULT_HOURS,
+            to_input: Callable[[str, bool | None], str] = model_input) -> Prepared:
     """Model inputs and targets; optionally the label-safe time counterfactuals."""
     off = LABELS.index("off_hours_pressure")
     inputs, ys, masks, weights, langs, hard = [], [], [], [], [], []
+    texts: list[str] = []
+    outsides: list[bool | None] = []
 
     def add(text: str, outside: bool | None, y: np.ndarray, m: np.ndarray, w: float,
             row: Row) -> None:
-        inputs.append(model_input(text, outside))
+        inputs.append(to_input(text, outside))
+        texts.append(text)
+        outsides.append(outside)
         ys.append(y)
         masks.append(m)
         weights.append(w)
@@ -76,7 +92,7 @@ def prepare(rows: list[Row], counterfactuals: bool = False, weight: float = 1.0,
         # Calm at night stays calm by day; flagged by day stays flagged at night.
         if counterfactuals and outside is not None and bool(outside) != bool(y[off]):
             add(text, not outside, y, m, weight * 0.5, row)
-    return Prepared(inputs, np.array(ys).reshape(-1, len(LABELS)),
+    return Prepared(inputs, texts, outsides, np.array(ys).reshape(-1, len(LABELS)),
                     np.array(masks).reshape(-1, len(LABELS)), np.array(weights, dtype=np.float32),
                     langs, hard)
 
@@ -159,6 +175,14 @@ class Trainer:
             res[idx] = net.top(h, m.to(self.device), cut).float().cpu().numpy()
         return res
 
+    def _spec(self) -> AdapterSpec:
+        a = self.args
+        spec = AdapterSpec(method=a.method, lora_r=a.lora_r, lora_alpha=a.lora_alpha,
+                           lora_dropout=a.lora_dropout, unfreeze_last=a.unfreeze_last)
+        if a.method == "student":
+            spec.keep_layers = list(a.student_layers)
+        return spec
+
     def run(self) -> Path:
         from tqdm.auto import tqdm
         from transformers import AutoTokenizer
@@ -171,18 +195,27 @@ class Trainer:
         splits, data_desc = load_splits(a.data, a.seed)
         if a.max_train_examples:
             splits["train"] = splits["train"][: a.max_train_examples]
-        train = prepare(splits["train"], counterfactuals=a.time_counterfactuals)
+        spec = self._spec()
+        config = ModelConfig(name=a.name, version=a.version, adapter=spec.to_dict(),
+                             max_length=a.max_length)
+        if a.method == "student":
+            config.input_template, config.time_markers = COMPACT_TEMPLATE, dict(COMPACT_MARKERS)
+        to_input = config.model_input
+        train = prepare(splits["train"], counterfactuals=a.time_counterfactuals,
+                        to_input=to_input)
         extra_desc = []
         for path in a.extra_data:
             rows = read_russe_detox(Path(path), a.extra_max_rows, a.seed)
-            ex = prepare(rows, weight=a.extra_weight)
-            train = Prepared(train.inputs + ex.inputs, np.vstack([train.y, ex.y]),
+            ex = prepare(rows, weight=a.extra_weight, to_input=to_input)
+            train = Prepared(train.inputs + ex.inputs, train.texts + ex.texts,
+                             train.outside + ex.outside, np.vstack([train.y, ex.y]),
                              np.vstack([train.mask, ex.mask]),
                              np.concatenate([train.weight, ex.weight]), train.langs + ex.langs,
                              train.hard + ex.hard)
             extra_desc.append(f"{Path(path).name}: {len(rows)} rows (aggression only, "
                               f"loss weight {a.extra_weight})")
-        dev, test = prepare(splits["dev"]), prepare(splits["test"])
+        dev = prepare(splits["dev"], to_input=to_input)
+        test = prepare(splits["test"], to_input=to_input)
         logger.info("train %d inputs, dev %d, test %d", len(train.inputs), len(dev.inputs),
                     len(test.inputs))
 
@@ -190,19 +223,26 @@ class Trainer:
         tokenizer = AutoTokenizer.from_pretrained(str(base))
         n_layers = int(json.loads((base / "config.json").read_text())["num_hidden_layers"])
         cut = min(a.cache_below, n_layers - 1)
-        spec = AdapterSpec(method=a.method, lora_r=a.lora_r, lora_alpha=a.lora_alpha,
-                           lora_dropout=a.lora_dropout, unfreeze_last=a.unfreeze_last)
         if cut and a.method == "lora":
             spec.lora_layers = list(range(cut, n_layers))
         elif cut:
             spec.unfreeze_last = n_layers - cut
+        config.adapter = spec.to_dict()
         _seed(a.seed)
         net = build_net(base, len(LABELS), spec).to(self.device)
-        config = ModelConfig(name=a.name, version=a.version, adapter=spec.to_dict(),
-                             max_length=a.max_length)
         bundle = bool(a.base_model) and not (base / "toneguard-base.json").is_file()
         if bundle:  # a base of the user's own travels with the model
             config.base_model = {"path": "base"}
+        soft: torch.Tensor | None = None
+        distill_desc: dict[str, Any] | str = "none"
+        if a.teacher:
+            teacher = load_teacher(a.teacher)
+            if a.method == "student":
+                seed_student(net, teacher.net, a.student_layers)
+            soft = torch.from_numpy(teacher_logits(teacher, train.texts, train.outside))
+            distill_desc = {"teacher": f"{teacher.name} {teacher.version}",
+                            "teacher_dir": str(a.teacher), "soft_weight": a.distill_weight}
+            del teacher
         clf = ToneClassifier(net, tokenizer, config)
         ids = tokenizer(train.inputs, truncation=True, max_length=a.max_length)["input_ids"]
         lengths = [len(x) for x in ids]
@@ -249,6 +289,9 @@ class Trainer:
                 per = loss_fn(logits, yb.to(self.device)) * mb.to(self.device)
                 per = per * wb.to(self.device)[:, None]
                 loss = per.sum() / (mb * wb[:, None]).sum().to(self.device).clamp(min=1.0)
+                if soft is not None:
+                    loss = ((1 - a.distill_weight) * loss + a.distill_weight
+                            * soft_loss(logits, soft[idx].to(self.device), wb.to(self.device)))
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_([p for p in net.parameters() if p.requires_grad],
@@ -298,6 +341,7 @@ class Trainer:
                     f"test {len(splits['test'])} messages; {len(train.inputs)} training inputs "
                     "with time counterfactuals and extra data)",
             "extra_data": extra_desc or "none",
+            "distillation": distill_desc,
             "hyperparameters": {k: v for k, v in a.to_dict().items()
                                 if k not in ("command", "data", "output_dir")},
             "timing": {"device": str(self.device), "threads": torch.get_num_threads(),
