@@ -17,6 +17,10 @@ only the backend and the batch size differ:
   tensor (one activation scale per tensor: fast with VNNI, but it flips flags).
 - torch bf16: the torch network in bfloat16 (`TONEGUARD_BACKEND=torch-bf16`), fast where
   the CPU has AMX, slow elsewhere (`--no-bf16` skips it).
+- reference: for a distilled student (`toneguard train --method student --teacher ...`),
+  its teacher in plain transformers fp32 at batch 1 as well (`--reference DIR`; by default
+  the teacher its config names), so the table shows the speed-up over the model it
+  replaces next to the speed-up of the backends alone, and how often the two agree.
 
 Prints a table and writes bench/results/throughput.json. Exports the model first when
 no up-to-date `model-int8.onnx` exists.
@@ -37,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from bench.common import (
+    REPO_ROOT,
     SHIPPED_MODEL,
     machine,
     parse_sent_at,
@@ -76,9 +81,21 @@ def _scheme_variant(model_dir: Path, like: Any, threads: int, scheme: str) -> An
     return ToneClassifier(None, like.tokenizer, like.config, backend=backend, folder=tmp)
 
 
+def reference_for(model_dir: Path) -> Path | None:
+    """The teacher a distilled model names in its config, when that folder is here."""
+    from classifier.config import ModelConfig
+
+    distill = ModelConfig.load(model_dir).training.get("distillation")
+    if not isinstance(distill, dict) or not distill.get("teacher_dir"):
+        return None
+    folder = Path(distill["teacher_dir"])
+    folder = folder if folder.is_absolute() else REPO_ROOT / folder  # as trained, in the repo
+    return folder if (folder / "config.json").is_file() else None
+
+
 def run(model_dir: Path, n: int, threads: int | None,
         schemes: tuple[str, ...] = ("block", "rows", "tensor"), bf16: bool = True,
-        ) -> dict[str, Any]:
+        reference: Path | None = None) -> dict[str, Any]:
     import torch
 
     from classifier.model import ToneClassifier
@@ -108,6 +125,15 @@ def run(model_dir: Path, n: int, threads: int | None,
         return np.stack([torch_clf.predict_proba(t, sent_at=s) for t, s in
                          zip(texts, sent, strict=True)])
 
+    ref: tuple[str, float, np.ndarray, np.ndarray] | None = None
+    if reference is not None:
+        ref_clf = ToneClassifier.from_pretrained(reference, backend="torch")
+        ref_clf.predict_proba(texts[:8], sent_at=sent[:8])
+        ref_p, ref_s = _timed(lambda: np.stack([ref_clf.predict_proba(t, sent_at=s) for t, s in
+                                                zip(texts, sent, strict=True)]))
+        ref = (f"reference {ref_clf.name}: transformers fp32, batch 1", ref_s, ref_p,
+               ref_p >= ref_clf.thresholds)
+        del ref_clf
     base_p, base_s = _timed(one_by_one)
     torch_p, torch_s = _timed(lambda: torch_clf.predict_proba(texts, sent_at=sent))
     onnx_p, onnx_s = _timed(lambda: onnx_clf.predict_proba(texts, sent_at=sent))
@@ -132,6 +158,26 @@ def run(model_dir: Path, n: int, threads: int | None,
     variants = [(name, secs, p, p >= torch_clf.thresholds) for name, secs, p in runs]
     flags = [variants[0][3]]
     tokens = [len(ids) for ids in torch_clf.tokenizer(texts)["input_ids"]]
+    rows_out = [
+        {"name": name, "seconds": round(secs, 3), "msgs_per_s": round(n / secs, 1),
+         "ratio_to_baseline": round(base_s / secs, 2),
+         "ratio_to_reference": round(ref[1] / secs, 2) if ref else None,
+         "max_prob_gap_to_baseline": round(float(np.abs(p - base_p).max()), 4),
+         "same_flags_as_baseline": round(float((f == flags[0]).all(axis=1).mean()), 4),
+         "within_0_03_of_baseline": round(float(
+             (np.abs(p - base_p) <= 0.03).all(axis=1).mean()), 4),
+         "same_flags_as_reference": round(float((f == ref[3]).all(axis=1).mean()), 4)
+         if ref else None}
+        for name, secs, p, f in variants
+    ]
+    if ref:
+        rows_out.insert(0, {"name": ref[0], "seconds": round(ref[1], 3),
+                            "msgs_per_s": round(n / ref[1], 1),
+                            "ratio_to_baseline": round(base_s / ref[1], 2),
+                            "ratio_to_reference": 1.0, "max_prob_gap_to_baseline": None,
+                            "same_flags_as_baseline": round(float(
+                                (ref[3] == flags[0]).all(axis=1).mean()), 4),
+                            "within_0_03_of_baseline": None, "same_flags_as_reference": 1.0})
     return {
         "bench": "throughput",
         "machine": {**info, "load_average_end": list(os.getloadavg())},
@@ -142,15 +188,8 @@ def run(model_dir: Path, n: int, threads: int | None,
         "messages": n,
         "tokens": {"mean": float(np.mean(tokens)), "max": int(max(tokens))},
         "batch_size": 32,
-        "variants": [
-            {"name": name, "seconds": round(secs, 3), "msgs_per_s": round(n / secs, 1),
-             "ratio_to_baseline": round(base_s / secs, 2),
-             "max_prob_gap_to_baseline": round(float(np.abs(p - base_p).max()), 4),
-             "same_flags_as_baseline": round(float((f == flags[0]).all(axis=1).mean()), 4),
-             "within_0_03_of_baseline": round(float(
-                 (np.abs(p - base_p) <= 0.03).all(axis=1).mean()), 4)}
-            for name, secs, p, f in variants
-        ],
+        "reference": str(reference) if reference else None,
+        "variants": rows_out,
     }
 
 
@@ -165,19 +204,29 @@ def main(argv: list[str] | None = None) -> int:
                              "each costs a ~1 min export)")
     parser.add_argument("--no-bf16", action="store_true",
                         help="skip the torch bf16 row (slow on CPUs without AMX)")
+    parser.add_argument("--reference", type=Path, default=None,
+                        help="another model folder timed at batch 1 as the reference "
+                             "(default: the teacher a distilled model names)")
+    parser.add_argument("--no-reference", action="store_true", help="skip the reference row")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     schemes = tuple(x for x in args.schemes.split(",") if x.strip())
-    result = run(args.model, args.n, args.threads, schemes, bf16=not args.no_bf16)
+    reference = None if args.no_reference else (args.reference or reference_for(args.model))
+    result = run(args.model, args.n, args.threads, schemes, bf16=not args.no_bf16,
+                 reference=reference)
     m = result["machine"]
     print(f"{result['messages']} test-split messages (mean {result['tokens']['mean']:.0f} tokens), "
           f"{result['threads']} threads, {m['cpu']}, load average {m['load_average'][0]:.2f} "
           f"before, {m['load_average_end'][0]:.2f} after")
-    print(table(["variant", "seconds", "msgs/s", "x baseline", "max |dp|", "same flags",
-                 "all within 0.03"],
+    headers = ["variant", "seconds", "msgs/s", "x baseline", "max |dp|", "same flags",
+               "all within 0.03"]
+    if reference:
+        headers += ["x reference", "same flags as reference"]
+    print(table(headers,
                 [[v["name"], v["seconds"], v["msgs_per_s"], v["ratio_to_baseline"],
                   v["max_prob_gap_to_baseline"], v["same_flags_as_baseline"],
                   v["within_0_03_of_baseline"]]
+                 + ([v["ratio_to_reference"], v["same_flags_as_reference"]] if reference else [])
                  for v in result["variants"]]))
     print(f"written to {write_result('throughput', result)}")
     return 0
