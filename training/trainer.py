@@ -26,14 +26,16 @@ from classifier.model import ToneClassifier
 from classifier.network import AdapterSpec, ToneNet, build_net, delta_state, load_delta
 from classifier.types import LABELS
 from training.args import TrainingArguments
+from training.batching import collate, length_batches
 from training.data import Row, load_splits, read_russe_detox
 from training.distill import (
     COMPACT_MARKERS,
     COMPACT_TEMPLATE,
+    hidden_loss,
     load_teacher,
     seed_student,
     soft_loss,
-    teacher_logits,
+    teacher_targets,
 )
 from training.metrics import evaluate_arrays, fit_platt, macro_f1, tune_thresholds
 
@@ -97,29 +99,6 @@ def prepare(rows: list[Row], counterfactuals: bool = False, weight: float = 1.0,
                     langs, hard)
 
 
-def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Length-bucketed batches (little padding), in random order."""
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    chunk = batch_size * 50
-    batches = []
-    for i in range(0, len(order), chunk):
-        part = sorted(order[i : i + chunk], key=lambda k: lengths[k])
-        batches += [part[j : j + batch_size] for j in range(0, len(part), batch_size)]
-    rng.shuffle(batches)
-    return batches
-
-
-def _collate(ids: list[list[int]], idx: list[int], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
-    width = max(len(ids[k]) for k in idx)
-    t = torch.full((len(idx), width), pad, dtype=torch.long)
-    m = torch.zeros((len(idx), width), dtype=torch.long)
-    for r, k in enumerate(idx):
-        t[r, : len(ids[k])] = torch.tensor(ids[k])
-        m[r, : len(ids[k])] = 1
-    return t, m
-
-
 def _seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -157,7 +136,7 @@ class Trainer:
         for i in tqdm(range(0, len(order), 64), desc=f"caching layers 0-{cut - 1}",
                       mininterval=2.0):
             idx = order[i : i + 64]
-            x, m = _collate(ids, idx, pad)
+            x, m = collate(ids, idx, pad)
             h = net.bottom(x.to(self.device), m.to(self.device), cut).cpu().half()
             for r, k in enumerate(idx):
                 out[k] = h[r, : len(ids[k])].clone()
@@ -170,7 +149,7 @@ class Trainer:
         res = np.zeros((len(ids), len(LABELS)), dtype=np.float32)
         for i in range(0, len(ids), 64):
             idx = list(range(i, min(i + 64, len(ids))))
-            _, m = _collate(ids, idx, pad)
+            _, m = collate(ids, idx, pad)
             h = _collate_hidden(cached, idx).to(self.device)
             res[idx] = net.top(h, m.to(self.device), cut).float().cpu().numpy()
         return res
@@ -234,14 +213,20 @@ class Trainer:
         if bundle:  # a base of the user's own travels with the model
             config.base_model = {"path": "base"}
         soft: torch.Tensor | None = None
+        teacher_pooled: torch.Tensor | None = None
         distill_desc: dict[str, Any] | str = "none"
         if a.teacher:
             teacher = load_teacher(a.teacher)
             if a.method == "student":
                 seed_student(net, teacher.net, a.student_layers)
-            soft = torch.from_numpy(teacher_logits(teacher, train.texts, train.outside))
+            t_logits, t_pooled = teacher_targets(teacher, train.texts, train.outside,
+                                                 teacher.config.max_length)
+            soft = torch.from_numpy(t_logits)
+            if a.distill_hidden_weight and not cut:
+                teacher_pooled = torch.from_numpy(t_pooled)
             distill_desc = {"teacher": f"{teacher.name} {teacher.version}",
-                            "teacher_dir": str(a.teacher), "soft_weight": a.distill_weight}
+                            "teacher_dir": str(a.teacher), "soft_weight": a.distill_weight,
+                            "pooled_state_weight": a.distill_hidden_weight}
             del teacher
         clf = ToneClassifier(net, tokenizer, config)
         ids = tokenizer(train.inputs, truncation=True, max_length=a.max_length)["input_ids"]
@@ -276,13 +261,17 @@ class Trainer:
             net.train()
             t0 = time.time()
             running = 0.0
-            bar = tqdm(_batches(lengths, a.batch_size, rng), desc=f"epoch {epoch}/{a.epochs}",
-                       unit="batch", mininterval=2.0)
+            bar = tqdm(length_batches(lengths, a.batch_size, rng),
+                       desc=f"epoch {epoch}/{a.epochs}", unit="batch", mininterval=2.0)
             for n_batch, idx in enumerate(bar, 1):
-                x, m = _collate(ids, idx, pad)
+                x, m = collate(ids, idx, pad)
                 m = m.to(self.device)
+                pooled = None
                 if cached is not None:
                     logits = net.top(_collate_hidden(cached, idx).to(self.device), m, cut)
+                elif teacher_pooled is not None:
+                    pooled = net.pooled(x.to(self.device), m)
+                    logits = net.head(net.dropout(pooled))
                 else:
                     logits = net(x.to(self.device), m)
                 yb, mb, wb = y_t[idx], m_t[idx], w_t[idx]
@@ -292,6 +281,9 @@ class Trainer:
                 if soft is not None:
                     loss = ((1 - a.distill_weight) * loss + a.distill_weight
                             * soft_loss(logits, soft[idx].to(self.device), wb.to(self.device)))
+                if pooled is not None and teacher_pooled is not None:
+                    loss = loss + a.distill_hidden_weight * hidden_loss(
+                        pooled, teacher_pooled[idx].to(self.device))
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_([p for p in net.parameters() if p.requires_grad],

@@ -14,7 +14,13 @@ from classifier.network import AdapterSpec, build_net
 from classifier.onnx_backend import INT8_NAME
 from tests.training.test_train_smoke import write_corpus
 from training.args import TrainingArguments
-from training.distill import COMPACT_MARKERS, seed_student, soft_loss, teacher_logits
+from training.distill import (
+    COMPACT_MARKERS,
+    hidden_loss,
+    seed_student,
+    soft_loss,
+    teacher_targets,
+)
 from training.export import export_model
 from training.trainer import Trainer
 
@@ -89,19 +95,36 @@ def test_soft_loss_is_lowest_at_the_teachers_logits() -> None:
     assert soft_loss(teacher + 1.0, teacher, weight) > soft_loss(teacher, teacher, weight)
 
 
-def test_teacher_logits_use_the_teachers_own_input(tiny_classifier: ToneClassifier) -> None:
+def test_teacher_targets_use_its_own_input_and_come_back_from_the_cache(
+        tiny_classifier: ToneClassifier, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TONEGUARD_CACHE_DIR", str(tmp_path))
     texts, outside = ["Answer me right now!!!", "Answer me right now!!!"], [True, False]
-    got = teacher_logits(tiny_classifier, texts, outside)
+    logits, pooled = teacher_targets(tiny_classifier, texts, outside)
     want = tiny_classifier.logits([tiny_classifier.config.model_input(t, o)
                                    for t, o in zip(texts, outside, strict=True)])
-    np.testing.assert_allclose(got, want, atol=1e-6)
-    assert not np.allclose(got[0], got[1])  # the time marker reached the teacher
+    np.testing.assert_allclose(logits, want, atol=1e-5)
+    assert pooled.shape == (2, tiny_classifier.net.head.in_features)
+    assert not np.allclose(logits[0], logits[1])  # the time marker reached the teacher
+    [cached] = list((tmp_path / "distill").glob("*.npz"))
+    again = teacher_targets(tiny_classifier, texts, outside)
+    np.testing.assert_array_equal(again[0], logits)
+    teacher_targets(tiny_classifier, texts[:1], outside[:1])  # other inputs: another entry
+    assert len(list((tmp_path / "distill").glob("*.npz"))) == 2 and cached.is_file()
+
+
+def test_hidden_loss_is_relative_and_zero_at_the_target() -> None:
+    target = torch.randn(3, 8)
+    assert float(hidden_loss(target, target)) == 0.0
+    assert float(hidden_loss(torch.zeros(3, 8), target)) == pytest.approx(1.0)
+    assert float(hidden_loss(torch.zeros(3, 8), 10 * target)) == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize("bad", [dict(method="student", student_layers=[12]),
                                  dict(method="student", student_layers=[]),
                                  dict(method="student", cache_below=1),
-                                 dict(teacher="/nonexistent"), dict(distill_weight=1.0)])
+                                 dict(teacher="/nonexistent"), dict(distill_weight=1.0),
+                                 dict(distill_hidden_weight=-1.0)])
 def test_distillation_arguments_validate_themselves(bad: dict) -> None:
     with pytest.raises(ValueError):
         TrainingArguments(**bad).validate()
