@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     # single secrets above belong to the `default` tenant (service.integrations.signatures).
     webhook_secrets: dict[str, dict[str, SecretStr]] = Field(default_factory=dict)
 
+    # How long a worker trusts an API key it has looked up (0: ask the database every time).
+    # A key revoked or a tenant changed by another worker takes effect within this time.
+    auth_cache_seconds: float = Field(default=5.0, ge=0.0, le=300.0)
+
     # Per-key rate limit; 0 disables it. Redis makes it shared between workers.
     rate_limit_per_minute: int = 0
     rate_limit_burst: int = 0

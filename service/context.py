@@ -19,6 +19,7 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     # service.replies.ReplySuggester when that module is available, else None.
     suggester: Any = None
+    keys: Any = None  # service.tenants.KeyCache (recently verified API keys)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from service.db.session import Database
 from service.inference import Classifier, InferenceEngine
 from service.metrics import Metrics
 from service.ratelimit import RateLimit, make_limiter
-from service.tenants import DEFAULT_TENANT, bootstrap_default_tenant
+from service.tenants import DEFAULT_TENANT, KeyCache, bootstrap_default_tenant
 
 logger = logging.getLogger(__name__)
 # Routers owned by other parts of the service, mounted when present.
@@ -117,6 +117,7 @@ def create_app(
         )
         app.state.services = Services(
             settings=settings, db=db, metrics=metrics, suggester=replies,
+            keys=KeyCache(settings.auth_cache_seconds),
             engine=InferenceEngine(model, settings.inference_concurrency,
                                    metrics.observe_inference),
         )

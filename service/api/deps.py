@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.config import Settings
 from service.context import Services, TenantContext
-from service.tenants import tenant_for_key
+from service.tenants import cached_tenant_for_key, tenant_for_key
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="Tenant API key.")
 
@@ -46,8 +46,11 @@ def get_tenant(
 ) -> TenantContext:
     if not key:
         raise HTTPException(401, "missing X-API-Key header", headers={"WWW-Authenticate": "ApiKey"})
-    with services.db.session() as session:
-        tenant = tenant_for_key(session, key)
+    if services.keys is not None:
+        tenant = cached_tenant_for_key(services.keys, services.db, key)
+    else:
+        with services.db.session() as session:
+            tenant = tenant_for_key(session, key)
     if tenant is None:
         raise HTTPException(401, "invalid API key", headers={"WWW-Authenticate": "ApiKey"})
     request.state.tenant = tenant  # for logging and the rate limiter
