@@ -64,11 +64,29 @@ def _message_tokens(evidence: TokenEvidence, text_start: int,
 
 
 def _owner(last_chars: np.ndarray, ranges: list[Range]) -> np.ndarray:
-    """For each token, the index of the range holding its last character, or -1."""
-    owner = np.full(len(last_chars), -1, dtype=np.int64)
-    for k, (a, b) in enumerate(ranges):
-        owner[(last_chars >= a) & (last_chars < b)] = k
-    return owner
+    """For each token, the index of the range holding its last character, or -1.
+
+    Sentences and clauses come sorted and disjoint, so a binary search finds the owner;
+    anything else falls back to a scan in which a later range wins.
+    """
+    bounds = np.asarray(ranges, dtype=np.int64).reshape(-1, 2)
+    starts, ends = bounds[:, 0], bounds[:, 1]
+    if len(bounds) > 1 and not (starts[1:] >= ends[:-1]).all():
+        owner = np.full(len(last_chars), -1, dtype=np.int64)
+        for k, (a, b) in enumerate(ranges):
+            owner[(last_chars >= a) & (last_chars < b)] = k
+        return owner
+    pos = np.searchsorted(starts, last_chars, side="right") - 1
+    inside = (pos >= 0) & (last_chars < ends[np.maximum(pos, 0)])
+    return np.where(inside, pos, -1)
+
+
+def _sums(owner: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Per range (n of them), the sum of `values` (tokens x columns) of the tokens it owns."""
+    out = np.zeros((n, values.shape[1]), dtype=np.float64)
+    held = owner >= 0
+    np.add.at(out, owner[held], values[held])
+    return out
 
 
 def attribute(
@@ -90,27 +108,29 @@ def attribute(
     idx, last = _message_tokens(evidence, text_start, len(text))
     if not len(idx):
         return {}
-    contrib = evidence.token_logits[idx].astype(np.float64)  # (m, n_labels)
+    contrib = evidence.token_logits[idx][:, flagged].astype(np.float64)  # (m, flagged)
     # b_j = logit_j - mean over *all* pooled tokens (prefix and specials included).
-    bias = logits.astype(np.float64) - evidence.token_logits.astype(np.float64).mean(axis=0)
+    bias = (logits[flagged].astype(np.float64)
+            - evidence.token_logits[:, flagged].astype(np.float64).mean(axis=0))
+    ev = contrib - np.median(contrib, axis=0)
     sents = sentences(text) or [(0, len(text))]
     sent_of = _owner(last, sents)
+    totals_all = _sums(sent_of, ev, len(sents))  # (sentences, flagged)
+    has_tokens = np.bincount(sent_of[sent_of >= 0], minlength=len(sents)) > 0
     result: Found = {}
-    for j in flagged:
-        ev = contrib[:, j] - np.median(contrib[:, j])
-        totals = np.array([ev[sent_of == k].sum() for k in range(len(sents))])
-        has_tokens = np.array([bool((sent_of == k).any()) for k in range(len(sents))])
+    for col, j in enumerate(flagged):
+        totals = totals_all[:, col]
         order = [int(k) for k in np.argsort(-totals, kind="stable") if has_tokens[k]]
         floor = RELATIVE_KEEP * max(float(totals[order[0]]), 0.0) if order else 0.0
         chosen = [k for k in order if totals[k] > 0 and totals[k] >= floor]
         chosen = chosen[:MAX_SPANS_PER_LABEL] or order[:1]
         spans: list[tuple[Range, float]] = []
         for k in chosen:
-            rng = _narrow(text, sents[k], last, ev)
+            rng = _narrow(text, sents[k], last, ev[:, col])
             inside = (last >= rng[0]) & (last < rng[1])
-            mean = float(contrib[inside, j].mean()) if inside.any() else float(
-                contrib[sent_of == k, j].mean())
-            spans.append((rng, _sigmoid(platt_a[j] * (mean + bias[j]) + platt_b[j])))
+            mean = float(contrib[inside, col].mean()) if inside.any() else float(
+                contrib[sent_of == k, col].mean())
+            spans.append((rng, _sigmoid(platt_a[j] * (mean + bias[col]) + platt_b[j])))
         result[j] = spans
     return result
 
@@ -124,8 +144,7 @@ def _narrow(text: str, sent: Range, last: np.ndarray, ev: np.ndarray) -> Range:
     parts = clauses(text, sent)
     if len(parts) < 2:
         return sent
-    owner = _owner(last, parts)
-    totals = np.array([ev[owner == k].sum() for k in range(len(parts))])
+    totals = _sums(_owner(last, parts), ev[:, None], len(parts))[:, 0]
     kept = [k for k in range(len(parts)) if totals[k] > 0]
     if not kept or len(kept) == len(parts):
         return sent

@@ -34,6 +34,7 @@ class AdapterSpec:
     unfreeze_last: int = 0  # for "partial": how many top encoder layers train in full
     lora_layers: list[int] | None = None  # LoRA only in these layers (None: all)
     keep_layers: list[int] | None = None  # for "student": which base layers it keeps, in order
+    ffn_size: int | None = None  # for "student": feed-forward width per layer (None: the base's)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -130,27 +131,50 @@ def build_net(base_dir: Path, n_labels: int, spec: AdapterSpec) -> ToneNet:
             for p in layer.parameters():
                 p.requires_grad = True
     elif spec.method == "student":
-        keep_student_layers(encoder, spec.keep_layers or [])
+        keep_student_layers(encoder, spec.keep_layers or [], spec.ffn_size)
     elif spec.method != "head":
         raise ValueError(f"unknown adapter method {spec.method!r}")
     return ToneNet(encoder, hidden, n_labels)
 
 
-def keep_student_layers(encoder: Any, keep: list[int]) -> None:
+def keep_student_layers(encoder: Any, keep: list[int], ffn_size: int | None = None) -> None:
     """Cut the encoder down to the layers in `keep` and make them trainable.
 
     The word embeddings stay frozen and come from the base model, so the saved delta is
     the kept layers and the head (~7 MB a layer), and the student keeps every language
     the base vocabulary covers. Dropping top layers loses less than dropping bottom ones
     (Sajjad et al., "On the effect of dropping layers of pre-trained transformer models").
+    `ffn_size` narrows each kept layer's feed-forward block (two thirds of a layer's
+    products); which neurons survive is chosen when the student is seeded
+    (`training.distill.seed_student`), the loaded weights fill them in.
     """
     layers = encoder.encoder.layer
     if not keep or any(not 0 <= k < len(layers) for k in keep):
         raise ValueError(f"keep_layers must name layers 0..{len(layers) - 1}, not {keep}")
     encoder.encoder.layer = nn.ModuleList([layers[k] for k in keep])
     encoder.config.num_hidden_layers = len(keep)
+    width = int(encoder.config.intermediate_size)
+    if ffn_size is not None and ffn_size != width:
+        if not 0 < ffn_size < width:
+            raise ValueError(f"ffn_size must be between 1 and {width - 1}, not {ffn_size}")
+        for layer in encoder.encoder.layer:
+            narrow_ffn(layer, torch.arange(ffn_size))
+        encoder.config.intermediate_size = ffn_size
     for p in encoder.encoder.layer.parameters():
         p.requires_grad = True
+
+
+def narrow_ffn(layer: Any, neurons: torch.Tensor) -> None:
+    """Keep only the feed-forward neurons `neurons` of a BERT layer (weights sliced)."""
+    up, down = layer.intermediate.dense, layer.output.dense
+    new_up = nn.Linear(up.in_features, len(neurons))
+    new_down = nn.Linear(len(neurons), down.out_features)
+    with torch.no_grad():
+        new_up.weight.copy_(up.weight[neurons])
+        new_up.bias.copy_(up.bias[neurons])
+        new_down.weight.copy_(down.weight[:, neurons])
+        new_down.bias.copy_(down.bias)
+    layer.intermediate.dense, layer.output.dense = new_up, new_down
 
 
 def delta_state(net: ToneNet) -> dict[str, torch.Tensor]:

@@ -40,6 +40,7 @@ class TrainingArguments:
     cache_below: int = 0
     # method="student": a shallower encoder keeping these base layers (training/distill.py)
     student_layers: list[int] = field(default_factory=lambda: [0, 1])
+    student_ffn: int | None = None  # narrower feed-forward blocks (base: 1536), e.g. 512
     teacher: str | None = None  # a model folder to distill from (and seed a student with)
     distill_weight: float = 0.7  # share of the loss from the teacher's probabilities
     distill_hidden_weight: float = 1.0  # weight of matching the teacher's pooled states
@@ -78,6 +79,11 @@ class TrainingArguments:
                 problems.append("student_layers must name base layers 0..11, e.g. 0,1")
             if self.cache_below:
                 problems.append("cache_below must be 0 for method=student (every layer trains)")
+            if self.student_ffn is not None and not 1 <= self.student_ffn < 1536:
+                problems.append("student_ffn must be between 1 and 1535 (the base's width is "
+                                "1536), e.g. 512")
+            if self.student_ffn is not None and self.teacher is None:
+                problems.append("student_ffn needs --teacher (it picks the neurons to keep)")
         if self.teacher is not None and not (Path(self.teacher) / "config.json").is_file():
             problems.append(f"teacher {self.teacher} is not a toneguard model folder; "
                             "train one first or drop --teacher")

@@ -45,6 +45,8 @@ def train(
     extra_weight: float = typer.Option(0.3),
     extra_max_rows: int = typer.Option(1500),
     student_layers: str = typer.Option("0,1", help="Base layers a student keeps, e.g. 0,1."),
+    student_ffn: int | None = typer.Option(None, help="Narrower feed-forward blocks for a "
+                                           "student (base: 1536), e.g. 512."),
     teacher: Path | None = typer.Option(None, help="Model folder to distill from: its "
                                         "probabilities join the loss, its layers seed a student."),
     distill_weight: float = typer.Option(0.7, help="Share of the loss from the teacher."),
@@ -66,7 +68,8 @@ def train(
         cache_below=cache_below,
         extra_data=[str(p) for p in extra_data], extra_weight=extra_weight,
         extra_max_rows=extra_max_rows, max_steps=max_steps,
-        student_layers=_layers(student_layers), teacher=str(teacher) if teacher else None,
+        student_layers=_layers(student_layers), student_ffn=student_ffn,
+        teacher=str(teacher) if teacher else None,
         distill_weight=distill_weight, distill_hidden_weight=distill_hidden_weight,
         base_model=str(base_model) if base_model else None, threads=threads,
         name=name, version=version,

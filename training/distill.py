@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -101,17 +101,70 @@ def _run_teacher(teacher: ToneClassifier, inputs: list[str],
     return logits, pooled
 
 
-def seed_student(student: ToneNet, teacher: ToneNet, keep: list[int]) -> None:
-    """Copy the teacher's layers `keep` (in order) and its head into the student."""
+def seed_student(student: ToneNet, teacher: ToneNet, keep: list[int],
+                 importance: list[torch.Tensor] | None = None) -> None:
+    """Copy the teacher's layers `keep` (in order) and its head into the student.
+
+    A student with narrower feed-forward blocks gets each layer's most important neurons
+    (`importance[j]` for student layer j, see `ffn_importance`), sliced from the teacher.
+    """
     t_layers = teacher.bert().encoder.layer
     s_layers = student.bert().encoder.layer
     if len(s_layers) != len(keep) or max(keep) >= len(t_layers):
         raise ValueError(f"cannot seed a {len(s_layers)}-layer student from layers {keep} "
                          f"of a {len(t_layers)}-layer teacher")
     with torch.no_grad():
-        for dst, k in zip(s_layers, keep, strict=True):
-            dst.load_state_dict(t_layers[k].state_dict())
+        for j, (dst, k) in enumerate(zip(s_layers, keep, strict=True)):
+            src = t_layers[k]
+            width = dst.intermediate.dense.out_features
+            if width == src.intermediate.dense.out_features:
+                dst.load_state_dict(src.state_dict())
+                continue
+            if importance is None:
+                raise ValueError("a narrower student needs the teacher's neuron importance")
+            neurons = torch.sort(torch.topk(importance[j], width).indices).values
+            rest = {n: v for n, v in src.state_dict().items()
+                    if not n.startswith(("intermediate.dense", "output.dense"))}
+            dst.load_state_dict(rest, strict=False)
+            up, down = src.intermediate.dense, src.output.dense
+            dst.intermediate.dense.weight.copy_(up.weight[neurons])
+            dst.intermediate.dense.bias.copy_(up.bias[neurons])
+            dst.output.dense.weight.copy_(down.weight[:, neurons])
+            dst.output.dense.bias.copy_(down.bias)
         student.head.load_state_dict(teacher.head.state_dict())
+
+
+@torch.no_grad()
+def ffn_importance(teacher: ToneClassifier, inputs: list[str], keep: list[int],
+                   max_length: int = 256) -> list[torch.Tensor]:
+    """Per kept teacher layer, each feed-forward neuron's importance on `inputs`.
+
+    Importance = mean |activation| over real tokens x the norm of the neuron's output
+    weights: how much the neuron writes into the residual stream on this kind of text.
+    """
+    net = teacher.net.eval()
+    layers = net.bert().encoder.layer
+    sums = {k: torch.zeros(layers[k].intermediate.dense.out_features) for k in keep}
+    state: dict[str, torch.Tensor] = {}
+
+    def hook(k: int) -> Any:
+        def add(_module: Any, _inp: Any, out: torch.Tensor) -> None:
+            m = state["mask"].unsqueeze(-1).to(out.dtype)
+            sums[k] += (out.abs() * m).sum(dim=(0, 1)).float()
+        return add
+
+    handles = [layers[k].intermediate.register_forward_hook(hook(k)) for k in keep]
+    try:
+        ids = teacher.tokenizer(inputs, truncation=True, max_length=max_length)["input_ids"]
+        order = sorted(range(len(ids)), key=lambda k: len(ids[k]))
+        for i in range(0, len(order), 64):
+            x, m = collate(ids, order[i : i + 64], teacher.tokenizer.pad_token_id)
+            state["mask"] = m
+            net.pooled(x, m)
+    finally:
+        for h in handles:
+            h.remove()
+    return [sums[k] * layers[k].output.dense.weight.norm(dim=0) for k in keep]
 
 
 def hidden_loss(pooled: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor:

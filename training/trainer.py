@@ -31,6 +31,7 @@ from training.data import Row, load_splits, read_russe_detox
 from training.distill import (
     COMPACT_MARKERS,
     COMPACT_TEMPLATE,
+    ffn_importance,
     hidden_loss,
     load_teacher,
     seed_student,
@@ -160,6 +161,7 @@ class Trainer:
                            lora_dropout=a.lora_dropout, unfreeze_last=a.unfreeze_last)
         if a.method == "student":
             spec.keep_layers = list(a.student_layers)
+            spec.ffn_size = a.student_ffn
         return spec
 
     def run(self) -> Path:
@@ -218,7 +220,12 @@ class Trainer:
         if a.teacher:
             teacher = load_teacher(a.teacher)
             if a.method == "student":
-                seed_student(net, teacher.net, a.student_layers)
+                importance = None
+                if a.student_ffn:
+                    sample = [teacher.config.model_input(t, o) for t, o in
+                              zip(train.texts[:1024], train.outside[:1024], strict=True)]
+                    importance = ffn_importance(teacher, sample, a.student_layers)
+                seed_student(net, teacher.net, a.student_layers, importance)
             t_logits, t_pooled = teacher_targets(teacher, train.texts, train.outside,
                                                  teacher.config.max_length)
             soft = torch.from_numpy(t_logits)

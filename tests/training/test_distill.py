@@ -10,12 +10,14 @@ import pytest
 import torch
 
 from classifier.model import ToneClassifier
-from classifier.network import AdapterSpec, build_net
+from classifier.config import ModelConfig
+from classifier.network import AdapterSpec, build_net, delta_state
 from classifier.onnx_backend import INT8_NAME
 from tests.training.test_train_smoke import write_corpus
 from training.args import TrainingArguments
 from training.distill import (
     COMPACT_MARKERS,
+    ffn_importance,
     hidden_loss,
     seed_student,
     soft_loss,
@@ -78,6 +80,37 @@ def test_seeding_copies_the_teachers_layers_and_head(tiny_base_dir: Path,
         seed_student(student, teacher.net, [0, 1])  # two layers into a one-layer student
 
 
+def test_a_narrow_student_keeps_the_teachers_most_important_neurons(
+        tiny_base_dir: Path, tiny_classifier: ToneClassifier, tmp_path: Path) -> None:
+    teacher = ToneClassifier.from_pretrained(tiny_classifier.folder, backend="torch")
+    inputs = ["query: [sent outside business hours] Hello, where is my order? Answer me now!",
+              "You are idiots, I will sue you and post reviews everywhere."]
+    [imp] = ffn_importance(teacher, inputs, [1])
+    assert imp.shape == (64,) and (imp >= 0).all() and imp.max() > 0
+    student = build_net(tiny_base_dir, 4, AdapterSpec(method="student", keep_layers=[1],
+                                                     ffn_size=16))
+    seed_student(student, teacher.net, [1], [imp])
+    src, dst = teacher.net.bert().encoder.layer[1], student.bert().encoder.layer[0]
+    top = torch.sort(torch.topk(imp, 16).indices).values
+    torch.testing.assert_close(dst.intermediate.dense.weight, src.intermediate.dense.weight[top])
+    torch.testing.assert_close(dst.output.dense.weight, src.output.dense.weight[:, top])
+    torch.testing.assert_close(dst.attention.self.query.weight, src.attention.self.query.weight)
+    with pytest.raises(ValueError):
+        seed_student(student, teacher.net, [1])  # narrow without importance
+    # Saved and loaded back, the narrow layer keeps its width.
+    folder = tmp_path / "narrow"
+    config = ModelConfig(name="narrow", base_model={"path": "base"},
+                         adapter=AdapterSpec(method="student", keep_layers=[1],
+                                             ffn_size=16).to_dict())
+    ToneClassifier(student, teacher.tokenizer, config).save_pretrained(
+        folder, delta=delta_state(student), base_dir=tiny_base_dir)
+    again = ToneClassifier.from_pretrained(folder, backend="torch")
+    assert again.net.bert().encoder.layer[0].intermediate.dense.out_features == 16
+    np.testing.assert_allclose(again.predict_proba(inputs[1]),
+                               ToneClassifier(student.eval(), again.tokenizer, config)
+                               .predict_proba(inputs[1]), atol=1e-6)
+
+
 def test_only_kept_layers_train(tiny_base_dir: Path) -> None:
     net = build_net(tiny_base_dir, 4, AdapterSpec(method="student", keep_layers=[0]))
     trainable = {n for n, p in net.named_parameters() if p.requires_grad}
@@ -124,7 +157,9 @@ def test_hidden_loss_is_relative_and_zero_at_the_target() -> None:
                                  dict(method="student", student_layers=[]),
                                  dict(method="student", cache_below=1),
                                  dict(teacher="/nonexistent"), dict(distill_weight=1.0),
-                                 dict(distill_hidden_weight=-1.0)])
+                                 dict(distill_hidden_weight=-1.0),
+                                 dict(method="student", student_ffn=512),
+                                 dict(method="student", student_ffn=4096, teacher=".")])
 def test_distillation_arguments_validate_themselves(bad: dict) -> None:
     with pytest.raises(ValueError):
         TrainingArguments(**bad).validate()
