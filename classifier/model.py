@@ -100,10 +100,12 @@ class ToneClassifier:
 
     # ------------------------------------------------------------------ persistence
     @classmethod
-    def from_pretrained(cls, folder: str | Path, backend: str = "auto") -> ToneClassifier:
+    def from_pretrained(cls, folder: str | Path, backend: str = "auto",
+                        threads: int | None = None) -> ToneClassifier:
         """`backend`: "auto" (ONNX when an up-to-date export exists, else torch),
         "torch", "onnx" (see classifier.onnx_backend) or "torch-bf16" (bfloat16 weights and
-        products: twice the int8 graph's speed on CPUs with AMX, slower without it)."""
+        products: twice the int8 graph's speed on CPUs with AMX, slower without it).
+        `threads`: ONNX Runtime's threads per call (default: every core)."""
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r}; use one of {BACKENDS}")
         folder = Path(folder)
@@ -115,7 +117,7 @@ class ToneClassifier:
         if backend in ("auto", "onnx"):
             from classifier.onnx_backend import load_onnx_backend
 
-            fast = load_onnx_backend(folder)
+            fast = load_onnx_backend(folder, threads=threads)
             if fast is not None:
                 return cls(None, load_tokenizer(base), config, backend=fast, folder=folder)
             if backend == "onnx":
