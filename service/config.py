@@ -72,9 +72,9 @@ class Settings(BaseSettings):
 
     # Reply suggestions: "semantic" (e5 similarity + rules), "rules" (no encoder) or "off".
     replies_mode: Literal["semantic", "rules", "off"] = "semantic"
-    # Concurrent model calls; 0 picks one per core, each on one ONNX Runtime thread (on two
-    # cores 30% more messages per second than one call on two threads), or 1 for torch.
-    inference_concurrency: int = Field(default=0, ge=0, le=64)
+    # Concurrent model calls; the cores are split between them (ONNX Runtime threads per
+    # call = cores // this). One call on every core gave the best latency on two cores.
+    inference_concurrency: int = Field(default=1, ge=1, le=64)
 
     # Create a `default` tenant (and log its key) when the database has no tenant yet.
     bootstrap_default_tenant: bool = True

@@ -5,9 +5,9 @@ so concurrent requests wait in a bounded queue and a worker takes everything tha
 arrives within a few milliseconds (up to `max_batch` messages) into one `predict` call.
 The classifier pads each chunk to its longest message and sorts by length, so mixing
 short and long messages stays cheap. Inference is CPU-bound and blocking, so it runs in
-a worker thread; `max_concurrency` workers (the service runs one per core, each on a
-single-threaded ONNX Runtime call) keep forward passes from fighting over the few cores,
-while one gathers the next batch as the other computes. When the queue is full the
+a worker thread; `max_concurrency` workers (1 by default: ONNX Runtime already uses every
+core; with more, the service splits the cores between them) keep forward passes from
+fighting over the few cores. When the queue is full the
 caller gets a 503 with Retry-After instead of the service growing without bound.
 """
 

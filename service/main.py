@@ -40,35 +40,20 @@ def _configure_logging(level: str) -> None:
     logging.getLogger("classifier").setLevel(level)
 
 
-def inference_plan(settings: Settings) -> tuple[int, int]:
-    """(concurrent model calls, ONNX Runtime threads per call) for this machine.
-
-    Small batches of short messages do not split well over threads: one call per core,
-    single-threaded, keeps every core on its own product with no hand-offs.
-    """
+def onnx_threads(settings: Settings) -> int:
+    """ONNX Runtime threads per model call: the cores split between the concurrent calls."""
     from classifier.onnx_backend import available_cores
 
-    cores = available_cores()
-    workers = settings.inference_concurrency or cores
-    return workers, max(1, cores // workers)
+    return max(1, available_cores() // settings.inference_concurrency)
 
 
 def load_classifier(settings: Settings) -> Classifier:
     from classifier.model import ToneClassifier
 
     logger.info("loading model from %s", settings.model_dir)
-    _, threads = inference_plan(settings)
     model: Classifier = ToneClassifier.from_pretrained(settings.model_dir, backend=settings.backend,
-                                                       threads=threads)
+                                                       threads=onnx_threads(settings))
     return model
-
-
-def inference_workers(settings: Settings, model: Any) -> int:
-    """Torch already spreads one call over every core: it gets one worker unless told."""
-    if settings.inference_concurrency:
-        return settings.inference_concurrency
-    backend = getattr(model, "backend", None)
-    return inference_plan(settings)[0] if getattr(backend, "name", "").startswith("onnx") else 1
 
 
 def load_suggester(settings: Settings, tokenizer: Any = None) -> Any:
@@ -141,7 +126,7 @@ def create_app(
         app.state.services = Services(
             settings=settings, db=db, metrics=metrics, suggester=replies,
             keys=KeyCache(settings.auth_cache_seconds),
-            engine=InferenceEngine(model, inference_workers(settings, model),
+            engine=InferenceEngine(model, settings.inference_concurrency,
                                    metrics.observe_inference),
         )
         logger.info("toneguard ready: model %s %s, database %s", model.name, model.version,
