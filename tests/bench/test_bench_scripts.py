@@ -64,3 +64,12 @@ def test_span_bench_counts_overlap_and_greeting_hits() -> None:
     assert got["label_pairs"] == 2 and got["any_overlap"] == 0.5
     assert got["edge_line_messages_rate"] == {"attribution": 1.0, "search": 0.0}
     assert got["edge_line_spans_rate"] == {"attribution": 0.5, "search": 0.0}
+
+
+def test_gemm_bench_times_fp32_and_int8_products() -> None:
+    from bench.gemm import SHAPES, run
+
+    result = run(m=16, threads=1, repeats=1)
+    assert [r["shape"] for r in result["rows"]] == [f"16x{k} @ {k}x{n}" for k, n in SHAPES]
+    for row in result["rows"]:
+        assert row["fp32_gflops"] > 0 and row["int8_gops"] > 0 and row["int8_over_fp32"] > 0
