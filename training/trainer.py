@@ -322,6 +322,10 @@ class Trainer:
             if a.max_steps and step >= a.max_steps:
                 break
 
+        if a.method == "student":
+            # A student's delta is whole layers (~7 MB each in fp32): it is stored in fp16,
+            # and calibrated and evaluated as stored (loading widens it back to fp32).
+            best_delta = {k: v.half() for k, v in best_delta.items()}
         load_delta(net, best_delta)
         dev_logits = clf.logits(dev.inputs)
         platt = fit_platt(dev.y, dev_logits)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from classifier.model import ToneClassifier
 from classifier.config import ModelConfig
+from classifier.model import ToneClassifier
 from classifier.network import AdapterSpec, build_net, delta_state
 from classifier.onnx_backend import INT8_NAME
 from tests.training.test_train_smoke import write_corpus
@@ -50,6 +50,10 @@ def test_student_keeps_only_its_layers_and_says_where_it_came_from(student_dir: 
     pred = clf.predict("You are idiots, fix it now!", spans=True)
     assert set(pred.scores) == set(clf.labels)
     assert "Training" in (student_dir / "README.md").read_text()
+    from safetensors import safe_open
+
+    with safe_open(str(student_dir / "model.safetensors"), "pt") as f:  # whole layers: fp16
+        assert {f.get_slice(k).get_dtype() for k in f.keys()} == {"F16"}  # noqa: SIM118
 
 
 def test_student_exports_to_onnx_that_agrees_with_torch(student_dir: Path,
