@@ -345,6 +345,9 @@ class Trainer:
                     "with time counterfactuals and extra data)",
             "extra_data": extra_desc or "none",
             "distillation": distill_desc,
+            **({"stored_weights": "fp16 (a student's delta is whole layers); calibrated and "
+                                  "evaluated on the stored weights"}
+               if a.method == "student" else {}),
             "hyperparameters": {k: v for k, v in a.to_dict().items()
                                 if k not in ("command", "data", "output_dir")},
             "timing": {"device": str(self.device), "threads": torch.get_num_threads(),
