@@ -1,11 +1,11 @@
-"""Knowledge distillation: a shallow student learns from a fine-tuned teacher's logits.
+"""Knowledge distillation: a shallow student learns from a fine-tuned teacher's outputs.
 
 Why: on a CPU without fast int8 (AVX2 only), the cost of a message is the encoder's
 layers, so the way to many times the throughput is fewer layers. The student keeps the
 bottom `keep_layers` of the teacher (fine-tuned weights, LoRA merged) and the head, and
-trains on the corpus labels plus the teacher's probabilities for every training input
-(time counterfactuals and weak extra rows included, where the teacher labels all four
-tags, not only the one the weak source knows).
+trains on the corpus labels plus the teacher's probabilities and pooled states for every
+training input (time counterfactuals and weak extra rows included, where the teacher
+labels all four tags, not only the one the weak source knows).
 
 Students also read a compact input ("closed: text" instead of "query: [sent outside
 business hours] text"): 8 fewer tokens per message, a seventh of a typical message.
