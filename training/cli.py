@@ -41,9 +41,10 @@ def train(
     lora_r: int = typer.Option(8),
     unfreeze_last: int = typer.Option(4),
     cache_below: int = typer.Option(0, help="Freeze and cache the bottom N layers (CPU speed)."),
-    extra_data: list[Path] = typer.Option([], help="Extra weak data, e.g. russe_detox_train.tsv."),
+    extra_data: list[Path] = typer.Option([], help="Extra data: RUSSE detox pairs (weak, "
+                                           "--extra-weight) or any labelled file (weight 1)."),
     extra_weight: float = typer.Option(0.3),
-    extra_max_rows: int = typer.Option(1500),
+    extra_max_rows: int = typer.Option(1500, help="Rows kept from each extra file."),
     student_layers: str = typer.Option("0,1", help="Base layers a student keeps, e.g. 0,1."),
     student_ffn: int | None = typer.Option(None, help="Narrower feed-forward blocks for a "
                                            "student (base: 1536), e.g. 512."),

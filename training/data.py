@@ -196,3 +196,25 @@ def read_russe_detox(path: Path, max_rows: int, seed: int) -> list[Row]:
         rows.append({"text": toxic, "labels": ["aggression"], "only": ["aggression"]})
         rows.append({"text": neutral, "labels": [], "only": ["aggression"]})
     return rows
+
+
+def _is_russe_detox(path: Path) -> bool:
+    if path.suffix not in {".tsv", ".tab"}:
+        return False
+    with path.open(encoding="utf-8", newline="") as fh:
+        header = fh.readline()
+    return "toxic_comment" in header.split("\t")
+
+
+def read_extra(path: Path, max_rows: int, seed: int) -> tuple[list[Row], bool]:
+    """Extra training rows and whether they are weak: RUSSE detox pairs, or any labelled file.
+
+    Labelled files (JSONL, CSV/TSV, Label Studio, e.g. the corpus builder's output with another
+    seed) carry full labels; they are sampled down to `max_rows` like the weak pairs.
+    """
+    if _is_russe_detox(path):
+        return read_russe_detox(path, max_rows, seed), True
+    rows = read_file(path)
+    if len(rows) > max_rows:
+        rows = random.Random(seed).sample(rows, max_rows)
+    return rows, False

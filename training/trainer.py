@@ -27,7 +27,7 @@ from classifier.network import AdapterSpec, ToneNet, build_net, delta_state, loa
 from classifier.types import LABELS
 from training.args import TrainingArguments
 from training.batching import collate, length_batches
-from training.data import Row, load_splits, read_russe_detox
+from training.data import Row, load_splits, read_extra
 from training.distill import (
     COMPACT_MARKERS,
     COMPACT_TEMPLATE,
@@ -186,15 +186,17 @@ class Trainer:
                         to_input=to_input)
         extra_desc = []
         for path in a.extra_data:
-            rows = read_russe_detox(Path(path), a.extra_max_rows, a.seed)
-            ex = prepare(rows, weight=a.extra_weight, to_input=to_input)
+            rows, weak = read_extra(Path(path), a.extra_max_rows, a.seed)
+            weight = a.extra_weight if weak else 1.0
+            ex = prepare(rows, weight=weight, to_input=to_input)
             train = Prepared(train.inputs + ex.inputs, train.texts + ex.texts,
                              train.outside + ex.outside, np.vstack([train.y, ex.y]),
                              np.vstack([train.mask, ex.mask]),
                              np.concatenate([train.weight, ex.weight]), train.langs + ex.langs,
                              train.hard + ex.hard)
-            extra_desc.append(f"{Path(path).name}: {len(rows)} rows (aggression only, "
-                              f"loss weight {a.extra_weight})")
+            kind = "aggression only" if weak else "all labels"
+            extra_desc.append(f"{Path(path).name}: {len(rows)} rows ({kind}, "
+                              f"loss weight {weight})")
         dev = prepare(splits["dev"], to_input=to_input)
         test = prepare(splits["test"], to_input=to_input)
         logger.info("train %d inputs, dev %d, test %d", len(train.inputs), len(dev.inputs),

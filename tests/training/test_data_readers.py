@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from training.data import DataError, load_splits, read_file
+from training.data import DataError, load_splits, read_extra, read_file
 
 
 def test_jsonl_csv_and_label_studio_agree(tmp_path: Path) -> None:
@@ -86,3 +86,24 @@ def test_evaluate_cli_on_tiny_model(tiny_classifier_dir: Path, tmp_path: Path) -
     assert "macro-F1" in text.stdout
     missing = runner.invoke(app, ["evaluate", "--data", str(tmp_path / "nope.jsonl")])
     assert missing.exit_code == 2
+
+
+def test_extra_data_is_weak_pairs_or_a_labelled_file(tmp_path: Path) -> None:
+    russe = tmp_path / "detox.tsv"
+    with russe.open("w", newline="") as fh:
+        w = csv.writer(fh, dialect="excel-tab")
+        w.writerow(["toxic_comment", "neutral_comment1", "neutral_comment2"])
+        for n in range(5):
+            w.writerow([f"rude {n}", f"polite {n}", ""])
+    rows, weak = read_extra(russe, max_rows=4, seed=1)
+    assert weak and len(rows) == 4
+    assert all(r["only"] == ["aggression"] for r in rows)
+    assert sorted(r["labels"] for r in rows) == [[], [], ["aggression"], ["aggression"]]
+
+    labelled = tmp_path / "more.jsonl"
+    labelled.write_text("".join(json.dumps({"text": f"msg {n}", "labels": ["threat"] if n % 2
+                                            else []}) + "\n" for n in range(10)))
+    rows, weak = read_extra(labelled, max_rows=6, seed=1)
+    assert not weak and len(rows) == 6 and len({r["text"] for r in rows}) == 6
+    assert rows == read_extra(labelled, max_rows=6, seed=1)[0]  # the sample is seeded
+    assert len(read_extra(labelled, max_rows=100, seed=1)[0]) == 10

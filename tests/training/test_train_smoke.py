@@ -58,13 +58,18 @@ def test_one_step_training_saves_a_loadable_model(tiny_base_dir: Path, tmp_path:
                                atol=1e-6)
 
 
-def test_partial_unfreezing_runs(tiny_base_dir: Path, tmp_path: Path) -> None:
+def test_partial_unfreezing_runs_with_extra_labelled_data(tiny_base_dir: Path,
+                                                          tmp_path: Path) -> None:
     data = write_corpus(tmp_path / "data")
     args = TrainingArguments(data=str(data), output_dir=str(tmp_path / "out"), epochs=1,
                              batch_size=4, max_steps=1, base_model=str(tiny_base_dir),
-                             method="partial", unfreeze_last=1, max_length=64)
-    clf = ToneClassifier.from_pretrained(Trainer(args).run())
+                             method="partial", unfreeze_last=1, max_length=64,
+                             extra_data=[str(data / "dev.jsonl")], extra_max_rows=5)
+    out = Trainer(args).run()
+    clf = ToneClassifier.from_pretrained(out)
     assert clf.config.adapter["method"] == "partial"
+    extra = json.loads((out / "config.json").read_text())["training"]["extra_data"]
+    assert extra == ["dev.jsonl: 5 rows (all labels, loss weight 1.0)"]
 
 
 @pytest.mark.parametrize("bad", [dict(method="full"), dict(epochs=0), dict(learning_rate=3.0),
