@@ -1,12 +1,14 @@
 """What this CPU multiplies per second: ONNX Runtime fp32 MatMul against dynamic int8.
 
-    python -m bench.gemm [--m 1024] [--threads N] [--repeats 20]
+    python -m bench.gemm [--m 1024] [--threads N] [--repeats 20] [--tokens T]
 
 The encoder's cost is its matrix products, so whether int8 can pay off on a host comes
 down to one number: int8 GEMM throughput over fp32's on the encoder's own shapes (tokens x
 384 -> 1536 and back). VNNI or AMX CPUs multiply int8 several times faster; a plain AVX2
-core (AMD EPYC Zen 1, say) does not, and then only a smaller model is faster. Prints a
-table and writes bench/results/gemm.json.
+core (AMD EPYC Zen 1, say) does not, and then only a smaller model is faster. From the
+same rates it prints the ceiling: messages per second an encoder of 12, 4 or 2 layers could
+reach if it did nothing but its products at the faster of fp32 and int8, at the test split's
+mean input length (`--tokens` to set it). Writes bench/results/gemm.json.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from bench.common import machine, table, write_result
 
 logger = logging.getLogger(__name__)
 SHAPES = ((384, 1536), (1536, 384), (384, 384))  # FFN up, FFN down, attention projection
+HIDDEN = 384
+PRODUCTS_PER_LAYER = {(384, 1536): 1, (1536, 384): 1, (384, 384): 4}  # Q, K, V, output
+CEILING_LAYERS = (12, 4, 2)
 
 
 def _graph(k: int, n: int, folder: Path) -> tuple[Path, Path]:
@@ -60,6 +65,41 @@ def _gops(path: Path, x: np.ndarray, n: int, threads: int, repeats: int) -> floa
     return 2 * x.shape[0] * x.shape[1] * n / best / 1e9
 
 
+def mean_input_tokens(model_dir: Path | None = None) -> float:
+    """Mean token count of the test split as the shipped model reads it (prefix included)."""
+    from transformers import AutoTokenizer
+
+    from bench.common import SHIPPED_MODEL, TEST_SPLIT, test_messages
+    from classifier.base_model import ensure_base_model
+    from classifier.config import ModelConfig
+
+    config = ModelConfig.load(model_dir or SHIPPED_MODEL)
+    tokenizer = AutoTokenizer.from_pretrained(str(ensure_base_model()))
+    n = sum(1 for line in TEST_SPLIT.open(encoding="utf-8") if line.strip())
+    texts = [config.model_input(r["text"], None) for r in test_messages(n)]
+    ids = tokenizer(texts, truncation=True, max_length=config.max_length)["input_ids"]
+    return sum(len(x) for x in ids) / len(ids)
+
+
+def ceiling(rows: list[dict[str, Any]], tokens: float) -> list[dict[str, Any]]:
+    """Upper bound on messages per second: only the products, each at its best measured rate.
+
+    Attention scores (QK^T and the weighted sum, 4 * tokens * hidden per token) run at the
+    slowest measured rate; layer norms, softmax and the tokenizer are left out, so real
+    figures sit below this.
+    """
+    best = {tuple(int(d) for d in r["shape"].split(" @ ")[1].split("x")):
+            max(r["fp32_gflops"], r["int8_gops"]) * 1e9 for r in rows}
+    scores = 4 * tokens * HIDDEN  # per token and layer
+    flops = sum(c * 2 * k * n for (k, n), c in PRODUCTS_PER_LAYER.items()) + scores
+    seconds = (sum(c * 2 * k * n / best[(k, n)] for (k, n), c in PRODUCTS_PER_LAYER.items())
+               + scores / min(best.values()))
+    return [{"layers": layers, "tokens": round(tokens, 1),
+             "gflop_per_message": round(layers * tokens * flops / 1e9, 2),
+             "max_msg_per_s": round(1 / (layers * tokens * seconds), 1)}
+            for layers in CEILING_LAYERS]
+
+
 def run(m: int, threads: int, repeats: int) -> dict[str, Any]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="toneguard-gemm-") as tmp:
@@ -80,13 +120,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--m", type=int, default=1024, help="rows (tokens in a batch)")
     parser.add_argument("--threads", type=int, default=None, help="default: all cores")
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--tokens", type=float, default=None,
+                        help="mean input length for the ceiling (default: the test split's)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     result = run(args.m, args.threads or available_cores(), args.repeats)
+    result["ceiling"] = ceiling(result["rows"], args.tokens or mean_input_tokens())
     print(f"{result['machine']['cpu']}, {result['threads']} threads (best of {args.repeats})")
     print(table(["product", "fp32 GFLOP/s", "int8 GOP/s", "int8 / fp32"],
                 [[r["shape"], r["fp32_gflops"], r["int8_gops"], r["int8_over_fp32"]]
                  for r in result["rows"]]))
+    print(table(["encoder layers", "mean tokens", "GFLOP per message", "ceiling msg/s"],
+                [[c["layers"], c["tokens"], c["gflop_per_message"], c["max_msg_per_s"]]
+                 for c in result["ceiling"]]))
     print(f"written to {write_result('gemm', result)}")
     return 0
 

@@ -73,3 +73,17 @@ def test_gemm_bench_times_fp32_and_int8_products() -> None:
     assert [r["shape"] for r in result["rows"]] == [f"16x{k} @ {k}x{n}" for k, n in SHAPES]
     for row in result["rows"]:
         assert row["fp32_gflops"] > 0 and row["int8_gops"] > 0 and row["int8_over_fp32"] > 0
+
+
+def test_gemm_ceiling_scales_with_layers_and_rates() -> None:
+    from bench.gemm import SHAPES, ceiling
+
+    rows = [{"shape": f"1024x{k} @ {k}x{n}", "fp32_gflops": 50.0, "int8_gops": 100.0}
+            for k, n in SHAPES]
+    twelve, four, two = ceiling(rows, tokens=64)
+    # 12 layers x 64 tokens x (2 * (1536 * 384 * 2 + 4 * 384 * 384) + 4 * 64 * 384) FLOP
+    assert twelve["gflop_per_message"] == round(12 * 64 * 3637248 / 1e9, 2)
+    # Products at the int8 rate (100 GOP/s), attention scores at the slowest (also 100 here).
+    assert twelve["max_msg_per_s"] == round(100e9 / (12 * 64 * 3637248), 1)
+    assert four["max_msg_per_s"] == pytest.approx(3 * twelve["max_msg_per_s"], rel=0.01)
+    assert two["layers"] == 2
