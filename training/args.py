@@ -45,8 +45,8 @@ class TrainingArguments:
     distill_weight: float = 0.7  # share of the loss from the teacher's probabilities
     distill_hidden_weight: float = 1.0  # weight of matching the teacher's pooled states
     time_counterfactuals: bool = True
-    extra_data: list[str] = field(default_factory=list)  # e.g. the RUSSE detox TSV
-    extra_weight: float = 0.3  # loss weight of extra-data rows relative to the corpus
+    extra_data: list[str] = field(default_factory=list)  # RUSSE detox TSV or labelled files
+    extra_weight: float = 0.3  # loss weight of weak (RUSSE) rows; labelled files count fully
     extra_max_rows: int = 1500
     max_train_examples: int | None = None  # for smoke tests
     max_steps: int | None = None  # stop after this many optimizer steps (smoke tests)
