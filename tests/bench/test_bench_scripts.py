@@ -87,3 +87,22 @@ def test_gemm_ceiling_scales_with_layers_and_rates() -> None:
     assert twelve["max_msg_per_s"] == round(100e9 / (12 * 64 * 3637248), 1)
     assert four["max_msg_per_s"] == pytest.approx(3 * twelve["max_msg_per_s"], rel=0.01)
     assert two["layers"] == 2
+
+
+@pytest.mark.slow
+def test_ceiling_length_is_the_cleaned_input_with_its_prefix() -> None:
+    from bench.common import SHIPPED_MODEL, test_messages
+    from bench.gemm import mean_input_tokens
+    from classifier.config import ModelConfig
+    from classifier.model import load_tokenizer, resolve_base_dir
+
+    config = ModelConfig.load(SHIPPED_MODEL)
+    tokenizer = load_tokenizer(resolve_base_dir(config, SHIPPED_MODEL))
+    raw = [len(ids) for ids in tokenizer([r["text"] for r in test_messages(1055)],
+                                         truncation=True, max_length=config.max_length
+                                         )["input_ids"]]
+    prefix = len(tokenizer(config.model_input("", None))["input_ids"])
+    mean = mean_input_tokens()
+    assert prefix < mean <= config.max_length
+    # Quoted chains, signatures and disclaimers go before the model sees a message.
+    assert mean < sum(raw) / len(raw) + prefix - 2
