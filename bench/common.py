@@ -21,8 +21,8 @@ TEST_SPLIT = REPO_ROOT / "data" / "corpus" / "test.jsonl"
 SHIPPED_MODEL = REPO_ROOT / "models" / "toneguard-e5-small"
 
 
-def test_messages(n: int = 512) -> list[dict[str, Any]]:
-    """The first `n` messages of the test split (text, sent_at), in file order."""
+def test_messages(n: int | None = 512) -> list[dict[str, Any]]:
+    """The first `n` messages of the test split (text, sent_at), in file order; None: all."""
     rows = []
     with TEST_SPLIT.open(encoding="utf-8") as fh:
         for line in fh:
@@ -30,7 +30,7 @@ def test_messages(n: int = 512) -> list[dict[str, Any]]:
                 rows.append(json.loads(line))
             if len(rows) == n:
                 break
-    if len(rows) < n:
+    if n is not None and len(rows) < n:
         raise ValueError(f"{TEST_SPLIT} has only {len(rows)} messages; {n} asked")
     return rows
 

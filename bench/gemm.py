@@ -67,7 +67,7 @@ def _gops(path: Path, x: np.ndarray, n: int, threads: int, repeats: int) -> floa
 
 def mean_input_tokens(model_dir: Path | None = None) -> float:
     """Mean token count of the test split as the model reads it: cleaned, prefix included."""
-    from bench.common import SHIPPED_MODEL, TEST_SPLIT, test_messages
+    from bench.common import SHIPPED_MODEL, test_messages
     from classifier.config import ModelConfig
     from classifier.email_cleanup import clean_message
     from classifier.model import load_tokenizer, resolve_base_dir
@@ -75,8 +75,8 @@ def mean_input_tokens(model_dir: Path | None = None) -> float:
     folder = model_dir or SHIPPED_MODEL
     config = ModelConfig.load(folder)
     tokenizer = load_tokenizer(resolve_base_dir(config, folder))
-    n = sum(1 for line in TEST_SPLIT.open(encoding="utf-8") if line.strip())
-    texts = [config.model_input(clean_message(r["text"]).text, None) for r in test_messages(n)]
+    texts = [config.model_input(clean_message(r["text"]).text, None)
+             for r in test_messages(None)]
     ids = tokenizer(texts, truncation=True, max_length=config.max_length)["input_ids"]
     return sum(len(x) for x in ids) / len(ids)
 

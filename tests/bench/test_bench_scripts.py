@@ -28,6 +28,7 @@ def test_the_sample_is_the_test_split_in_file_order() -> None:
     rows = test_messages(512)
     assert len(rows) == 512 and rows[0]["id"].startswith("test-")
     assert test_messages(3) == rows[:3]
+    assert test_messages(None)[:512] == rows
 
 
 @pytest.mark.slow
@@ -98,7 +99,7 @@ def test_ceiling_length_is_the_cleaned_input_with_its_prefix() -> None:
 
     config = ModelConfig.load(SHIPPED_MODEL)
     tokenizer = load_tokenizer(resolve_base_dir(config, SHIPPED_MODEL))
-    raw = [len(ids) for ids in tokenizer([r["text"] for r in test_messages(1055)],
+    raw = [len(ids) for ids in tokenizer([r["text"] for r in test_messages(None)],
                                          truncation=True, max_length=config.max_length
                                          )["input_ids"]]
     prefix = len(tokenizer(config.model_input("", None))["input_ids"])
