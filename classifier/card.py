@@ -38,10 +38,27 @@ def metrics_section(ev: dict[str, Any]) -> str:
                f"{_f(ev.get('ece'))}, hard negatives wrongly flagged "
                f"{_f(ev.get('hard_negative_false_flag_rate'))} "
                f"({ev.get('n_hard_negatives', 0)} messages), n = {ev.get('n', '?')}.")
+    if ev.get("ece_per_label"):
+        out.append("\nECE per label: " + ", ".join(f"{k} {_f(v)}"
+                                                   for k, v in ev["ece_per_label"].items())
+                   + f". Clean messages flagged (any label): {_f(ev.get('clean_flagged_rate'))} "
+                   f"of {ev.get('n_clean')}.")
     by_lang = ev.get("by_language", {})
     if by_lang:
-        rows = [[lang, str(m.get("n")), _f(m.get("macro_f1"))] for lang, m in by_lang.items()]
-        out.append("\nBy language:\n\n" + _table(rows, ["language", "n", "macro-F1"]))
+        rows = [[lang, str(m.get("n")), _f(m.get("macro_f1")), _f(m.get("clean_flagged_rate"))]
+                for lang, m in by_lang.items()]
+        out.append("\nBy language:\n\n" + _table(rows, ["language", "n", "macro-F1",
+                                                          "clean flagged"]))
+    kinds = ev.get("hard_negative_kinds", {})
+    if kinds:
+        rows = [[k, str(m["n"]), _f(m["flagged_rate"])] for k, m in kinds.items()]
+        out.append("\nHard negatives by kind:\n\n" + _table(rows, ["kind", "n", "flagged"]))
+    for key in ("by_origin", "by_kind", "by_source"):
+        if ev.get(key):
+            rows = [[name, str(m["n"]), _f(m["macro_f1"]), _f(m["clean_flagged_rate"])]
+                    for name, m in ev[key].items()]
+            out.append(f"\n{key[3:].capitalize()}:\n\n"
+                       + _table(rows, [key[3:], "n", "macro-F1", "clean flagged"]))
     return "\n".join(out)
 
 
@@ -74,12 +91,16 @@ def render_card(cfg: ModelConfig) -> str:
              "day stays flagged at night. Without `sent_at` the business-hours marker is "
              "used, so only text that is off-hours pressure by itself is flagged.",
              "", "## Thresholds and calibration", "",
-             "Probabilities are Platt-scaled per label on the dev split; one threshold per "
-             "label was tuned on dev for F1.", "",
+             str(tr.get("calibration_and_thresholds", "Probabilities are Platt-scaled per "
+                     "label on the dev split; one threshold per label was tuned on dev for F1."))
+             + ".", "",
              _table([[lab, _f(cfg.thresholds.get(lab, 0.5)),
                       ", ".join(_f(v) for v in cfg.calibration.get(lab, [1.0, 0.0]))]
                      for lab in cfg.labels], ["label", "threshold", "Platt a, b"]),
-             "", "## Evaluation (test split)", "", metrics_section(cfg.evaluation)]
+             *[part for name, ev in cfg.evaluations.items()
+               for part in ("", f"## Evaluation ({name.replace('_', ' ')})", "",
+                            metrics_section(ev))],
+             "", "## Evaluation (composed test split)", "", metrics_section(cfg.evaluation)]
     if tr:
         parts += ["", "## Training", "", f"Command: `{tr.get('command', '?')}`", "",
                   f"Data: {tr.get('data', '?')}", ""]

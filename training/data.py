@@ -19,6 +19,9 @@ from classifier.types import LABELS
 logger = logging.getLogger(__name__)
 
 Row = dict[str, Any]
+# kept from a source row when present: time, language, and what evaluation breaks down by
+EXTRA_FIELDS = ("sent_at", "lang", "hard_negative", "id", "source", "source_file", "subtle",
+                "channel", "eval_only")
 SPLITS = ("train", "dev", "test")
 _SPLIT_ALIASES = {"train": ("train",), "dev": ("dev", "validation", "valid", "val"),
                   "test": ("test",)}
@@ -51,7 +54,7 @@ def _normalize(raw: Row, where: str) -> Row:
     if not isinstance(text, str) or not text.strip():
         raise DataError(f"{where}: empty or missing text")
     row: Row = {"text": text, "labels": _labels(raw.get("labels"), where)}
-    for key in ("sent_at", "lang", "hard_negative", "id"):
+    for key in EXTRA_FIELDS:
         if raw.get(key) not in (None, ""):
             row[key] = raw[key]
     return row
@@ -115,9 +118,22 @@ def read_label_studio(path: Path) -> list[Row]:
     return rows
 
 
+def read_natural(path: Path) -> list[Row]:
+    """A `data/natural/` file: real rows joined from the shared folder (missing ones counted)."""
+    from training.natural.loader import NaturalDataError, read_rows
+
+    try:
+        loaded = read_rows(path)
+    except NaturalDataError as exc:
+        raise DataError(str(exc)) from exc
+    return [_normalize(r, f"{path}:{r['id']}") for r in loaded.rows]
+
+
 def read_file(path: Path) -> list[Row]:
     if path.suffix in {".jsonl", ".ndjson"}:
-        return read_jsonl(path)
+        from training.natural.loader import is_by_reference
+
+        return read_natural(path) if is_by_reference(path) else read_jsonl(path)
     if path.suffix in {".csv", ".tsv"}:
         return read_csv(path)
     if path.suffix == ".json":

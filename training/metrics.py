@@ -4,7 +4,7 @@ and how often hard negatives get a label they do not carry."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -53,47 +53,93 @@ def macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
     return float(f1_score(y, pred, average="macro", zero_division=0))
 
 
+def ece_per_label(y: np.ndarray, p: np.ndarray, labels: Sequence[str]) -> dict[str, float]:
+    """Each label's own calibration error: a pooled ECE can hide one badly calibrated label."""
+    return {lab: ece(y[:, j], p[:, j]) for j, lab in enumerate(labels)}
+
+
+def summary(y: np.ndarray, p: np.ndarray, pred: np.ndarray,
+            labels: Sequence[str]) -> dict[str, Any]:
+    """The figures every breakdown repeats: size, macro-F1, clean messages flagged, per label."""
+    clean = y.sum(axis=1) == 0
+    flagged = np.asarray(pred.any(axis=1))
+    per = label_metrics(y, p, pred, labels)
+    return {"n": len(y), "macro_f1": macro_f1(y, pred), "n_clean": int(clean.sum()),
+            "clean_flagged_rate": float(flagged[clean].mean()) if clean.any() else None,
+            "per_label": {lab: {k: m[k] for k in ("precision", "recall", "f1", "support")}
+                          for lab, m in per.items()}}
+
+
+def _by(values: Sequence[str | None], y: np.ndarray, p: np.ndarray, pred: np.ndarray,
+        labels: Sequence[str]) -> dict[str, Any]:
+    groups: dict[str, list[int]] = {}
+    for i, v in enumerate(values):
+        groups.setdefault(v or "unknown", []).append(i)
+    return {k: summary(y[ix], p[ix], pred[ix], labels)
+            for k, ix in sorted(groups.items(), key=lambda kv: -len(kv[1]))}
+
+
 def evaluate_arrays(y: np.ndarray, p: np.ndarray, thresholds: np.ndarray, labels: Sequence[str],
                     langs: Sequence[str | None] | None = None,
-                    hard_negative: Sequence[bool] | None = None) -> dict[str, Any]:
+                    hard_negative: Sequence[bool | str | None] | None = None,
+                    groups: Mapping[str, Sequence[Any]] | None = None) -> dict[str, Any]:
+    """All figures for one data set; `hard_negative` may name each row's kind, and `groups`
+    adds a `by_<name>` breakdown per entry (e.g. origin real/written, source file)."""
     pred = (p >= thresholds[None, :]).astype(int)
+    whole = summary(y, p, pred, labels)
     res: dict[str, Any] = {
         "n": len(y),
         "per_label": label_metrics(y, p, pred, labels),
-        "macro_f1": macro_f1(y, pred),
+        "macro_f1": whole["macro_f1"],
         "ece": ece(y, p),
+        "ece_per_label": ece_per_label(y, p, labels),
+        "n_clean": whole["n_clean"],
+        "clean_flagged_rate": whole["clean_flagged_rate"],
     }
     if langs is not None:
         by: dict[str, Any] = {}
-        groups: dict[str, list[int]] = {}
-        for i, lang in enumerate(langs):
-            groups.setdefault(lang or "unknown", []).append(i)
-        for lang, idx in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-            ix = np.array(idx)
-            by[lang] = {"n": len(ix), "macro_f1": macro_f1(y[ix], pred[ix]),
-                        "per_label_f1": {lab: m["f1"] for lab, m in
-                                         label_metrics(y[ix], p[ix], pred[ix], labels).items()}}
-        others = np.array([i for i, lg in enumerate(langs) if lg not in ("ru", "en")])
-        if len(others):
-            by["other (not ru/en)"] = {"n": len(others),
-                                       "macro_f1": macro_f1(y[others], pred[others])}
+        for lang, m in _by(langs, y, p, pred, labels).items():
+            by[lang] = {"n": m["n"], "macro_f1": m["macro_f1"],
+                        "clean_flagged_rate": m["clean_flagged_rate"],
+                        "per_label_f1": {lab: v["f1"] for lab, v in m["per_label"].items()}}
+        for name, members in (("ru+en", ("ru", "en")), ("other (not ru/en)", None)):
+            ix = np.array([i for i, lg in enumerate(langs)
+                           if (lg in members if members else lg not in ("ru", "en"))], dtype=int)
+            if len(ix) and len(ix) < len(langs):
+                m = summary(y[ix], p[ix], pred[ix], labels)
+                by[name] = {"n": m["n"], "macro_f1": m["macro_f1"],
+                            "clean_flagged_rate": m["clean_flagged_rate"],
+                            "per_label_f1": {lab: v["f1"] for lab, v in m["per_label"].items()}}
         res["by_language"] = by
     if hard_negative is not None:
         hn = np.array([bool(h) for h in hard_negative])
         wrong = ((pred == 1) & (y == 0)).any(axis=1)
         res["n_hard_negatives"] = int(hn.sum())
         res["hard_negative_false_flag_rate"] = float(wrong[hn].mean()) if hn.any() else None
+        kinds: dict[str, list[int]] = {}
+        for i, h in enumerate(hard_negative):
+            if isinstance(h, str) and h:
+                kinds.setdefault(h, []).append(i)
+        if kinds:
+            res["hard_negative_kinds"] = {
+                k: {"n": len(ix), "flagged_rate": float(wrong[np.array(ix)].mean())}
+                for k, ix in sorted(kinds.items())}
+    for name, values in (groups or {}).items():
+        res[f"by_{name}"] = _by(values, y, p, pred, labels)
     return res
 
 
-def tune_thresholds(y: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Per label, the threshold that maximizes F1 on the given (dev) data."""
-    from sklearn.metrics import f1_score
+def tune_thresholds(y: np.ndarray, p: np.ndarray, beta: float = 1.0) -> np.ndarray:
+    """Per label, the threshold that maximizes F-beta on the given (dev) data.
+
+    beta < 1 is the precision-first rule: with beta 0.5 precision counts twice as much as
+    recall, because a flag an agent cannot trust is worse than none."""
+    from sklearn.metrics import fbeta_score
 
     grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
     out = np.full(y.shape[1], 0.5)
     for j in range(y.shape[1]):
-        scores = [f1_score(y[:, j], p[:, j] >= t, zero_division=0) for t in grid]
+        scores = [fbeta_score(y[:, j], p[:, j] >= t, beta=beta, zero_division=0) for t in grid]
         best = max(scores)
         # the middle of the best plateau is steadier than its first point
         ties = [t for t, s in zip(grid, scores, strict=True) if s >= best - 1e-9]
@@ -126,9 +172,21 @@ def format_report(res: dict[str, Any]) -> str:
         lines.append(f"{lab:<22}{f(m['precision']):>7}{f(m['recall']):>8}{f(m['f1']):>7}"
                      f"{f(m['roc_auc']):>9}{f(m['pr_auc']):>8}{m['support']:>6}")
     lines.append(f"macro-F1 {f(res['macro_f1'])}   ECE {f(res['ece'])}   n={res['n']}")
+    if res.get("ece_per_label"):
+        lines.append("ECE per label: " + "  ".join(f"{k}={f(v)}"
+                                                   for k, v in res["ece_per_label"].items()))
+    if res.get("n_clean"):
+        lines.append(f"clean messages flagged: {f(res['clean_flagged_rate'])} of {res['n_clean']}")
     if "hard_negative_false_flag_rate" in res:
         lines.append(f"hard negatives wrongly flagged: {f(res['hard_negative_false_flag_rate'])}"
                      f" of {res['n_hard_negatives']}")
+    for kind, m in res.get("hard_negative_kinds", {}).items():
+        lines.append(f"  {kind:<24} n={m['n']:<5} flagged {f(m['flagged_rate'])}")
+    for key in [k for k in res if k.startswith("by_") and k != "by_language"]:
+        lines.append(key.replace("_", " ") + ":")
+        for name, m in res[key].items():
+            lines.append(f"  {name:<40} n={m['n']:<5} macro-F1 {f(m['macro_f1'])}  clean "
+                         f"flagged {f(m['clean_flagged_rate'])} of {m['n_clean']}")
     for lang, m in res.get("by_language", {}).items():
         per = m.get("per_label_f1")
         extra = "  " + " ".join(f"{k[:6]}={f(v)}" for k, v in per.items()) if per else ""

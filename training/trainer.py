@@ -39,6 +39,8 @@ from training.distill import (
     teacher_targets,
 )
 from training.metrics import evaluate_arrays, fit_platt, macro_f1, tune_thresholds
+from training.natural.evaluate import evaluate_natural
+from training.natural.loader import load_natural
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +100,12 @@ def prepare(rows: list[Row], counterfactuals: bool = False, weight: float = 1.0,
     return Prepared(inputs, texts, outsides, np.array(ys).reshape(-1, len(LABELS)),
                     np.array(masks).reshape(-1, len(LABELS)), np.array(weights, dtype=np.float32),
                     langs, hard)
+
+
+def _concat(a: Prepared, b: Prepared) -> Prepared:
+    return Prepared(a.inputs + b.inputs, a.texts + b.texts, a.outside + b.outside,
+                    np.vstack([a.y, b.y]), np.vstack([a.mask, b.mask]),
+                    np.concatenate([a.weight, b.weight]), a.langs + b.langs, a.hard + b.hard)
 
 
 def _seed(seed: int) -> None:
@@ -177,6 +185,9 @@ class Trainer:
         if a.max_train_examples:
             splits["train"] = splits["train"][: a.max_train_examples]
         spec = self._spec()
+        if a.init_from:
+            init_cfg = json.loads((Path(a.init_from) / "config.json").read_text())
+            spec = AdapterSpec.from_dict(init_cfg["adapter"])
         config = ModelConfig(name=a.name, version=a.version, adapter=spec.to_dict(),
                              max_length=a.max_length)
         if a.method == "student":
@@ -188,17 +199,21 @@ class Trainer:
         for path in a.extra_data:
             rows, weak = read_extra(Path(path), a.extra_max_rows, a.seed)
             weight = a.extra_weight if weak else 1.0
-            ex = prepare(rows, weight=weight, to_input=to_input)
-            train = Prepared(train.inputs + ex.inputs, train.texts + ex.texts,
-                             train.outside + ex.outside, np.vstack([train.y, ex.y]),
-                             np.vstack([train.mask, ex.mask]),
-                             np.concatenate([train.weight, ex.weight]), train.langs + ex.langs,
-                             train.hard + ex.hard)
+            train = _concat(train, prepare(rows, weight=weight, to_input=to_input))
             kind = "aggression only" if weak else "all labels"
             extra_desc.append(f"{Path(path).name}: {len(rows)} rows ({kind}, "
                               f"loss weight {weight})")
+        natural = load_natural(Path(a.natural_data)) if a.natural_data else None
+        if natural is not None:
+            nat = prepare(natural["train"].rows, counterfactuals=a.time_counterfactuals,
+                          weight=a.natural_weight, to_input=to_input)
+            train = _concat(train, nat)
+            extra_desc.append(f"{a.natural_data}/train.jsonl: {len(natural['train'].rows)} "
+                              f"natural rows (all labels, loss weight {a.natural_weight})")
         dev = prepare(splits["dev"], to_input=to_input)
         test = prepare(splits["test"], to_input=to_input)
+        # Natural dev, when given, picks the epoch, the calibration and the thresholds.
+        select = prepare(natural["dev"].rows, to_input=to_input) if natural else dev
         logger.info("train %d inputs, dev %d, test %d", len(train.inputs), len(dev.inputs),
                     len(test.inputs))
 
@@ -213,6 +228,11 @@ class Trainer:
         config.adapter = spec.to_dict()
         _seed(a.seed)
         net = build_net(base, len(LABELS), spec).to(self.device)
+        if a.init_from:
+            from safetensors.torch import load_file
+
+            load_delta(net, load_file(str(Path(a.init_from) / "model.safetensors")))
+            logger.info("continuing from the weights of %s", a.init_from)
         bundle = bool(a.base_model) and not (base / "toneguard-base.json").is_file()
         if bundle:  # a base of the user's own travels with the model
             config.base_model = {"path": "base"}
@@ -242,7 +262,8 @@ class Trainer:
         lengths = [len(x) for x in ids]
         pad = tokenizer.pad_token_id
         cached = self._cache(net, ids, pad, cut) if cut else None
-        dev_ids = tokenizer(dev.inputs, truncation=True, max_length=a.max_length)["input_ids"]
+        dev_ids = tokenizer(select.inputs, truncation=True,
+                            max_length=a.max_length)["input_ids"]
         dev_cached = self._cache(net, dev_ids, pad, cut) if cut else None
 
         head = [p for n, p in net.named_parameters() if p.requires_grad and n.startswith("head")]
@@ -263,6 +284,7 @@ class Trainer:
         y_t, m_t, w_t = (torch.from_numpy(train.y), torch.from_numpy(train.mask),
                          torch.from_numpy(train.weight))
 
+        beta = a.threshold_beta if a.threshold_rule == "precision" else 1.0
         best_f1, best_delta, best_epoch, bad, step = -1.0, delta_state(net), 0, 0, 0
         history: list[dict[str, Any]] = []
         epoch_secs: list[float] = []
@@ -308,9 +330,9 @@ class Trainer:
             if dev_cached is not None:
                 dev_logits = self._top_logits(net, dev_cached, dev_ids, pad, cut)
             else:
-                dev_logits = clf.logits(dev.inputs)
+                dev_logits = clf.logits(select.inputs)
             p = 1 / (1 + np.exp(-dev_logits))
-            f1 = macro_f1(dev.y, p >= tune_thresholds(dev.y, p)[None, :])
+            f1 = macro_f1(select.y, p >= tune_thresholds(select.y, p, beta)[None, :])
             history.append({"epoch": epoch, "train_loss": round(running / max(1, n_batch), 4),
                             "dev_macro_f1": round(f1, 4), "seconds": round(epoch_secs[-1], 1)})
             logger.info("epoch %d: dev macro-F1 %.4f (%.0fs)", epoch, f1, epoch_secs[-1])
@@ -329,23 +351,33 @@ class Trainer:
             # and calibrated and evaluated as stored (loading widens it back to fp32).
             best_delta = {k: v.half() for k, v in best_delta.items()}
         load_delta(net, best_delta)
-        dev_logits = clf.logits(dev.inputs)
-        platt = fit_platt(dev.y, dev_logits)
+        dev_logits = clf.logits(select.inputs)
+        platt = fit_platt(select.y, dev_logits)
         config.calibration = {lab: platt[j] for j, lab in enumerate(LABELS)}
         clf = ToneClassifier(net, tokenizer, config)
         dev_p = clf.calibrate(dev_logits)
-        thr = tune_thresholds(dev.y, dev_p)
+        thr = tune_thresholds(select.y, dev_p, beta)
         config.thresholds = {lab: float(thr[j]) for j, lab in enumerate(LABELS)}
         clf.thresholds = thr
         test_p = clf.calibrate(clf.logits(test.inputs))
         config.evaluation = evaluate_arrays(test.y, test_p, thr, LABELS, test.langs, test.hard)
         config.evaluation["split"] = "test"
+        if natural is not None:
+            config.evaluations = {"natural_test": evaluate_natural(clf, natural["test"].rows)}
+        sel_name = f"{a.natural_data}/dev.jsonl" if natural else "the dev split"
+        rule = (f"F-beta with beta {a.threshold_beta} (precision first)"
+                if a.threshold_rule == "precision" else "F1")
         config.training = {
             "command": a.command or "toneguard train",
             "data": data_desc + f" (train {len(splits['train'])}, dev {len(splits['dev'])}, "
                     f"test {len(splits['test'])} messages; {len(train.inputs)} training inputs "
                     "with time counterfactuals and extra data)",
             "extra_data": extra_desc or "none",
+            "calibration_and_thresholds": (
+                f"Platt scaling per label fitted on {sel_name}; per label the threshold that "
+                f"maximises {rule} on {sel_name} (the middle of the best plateau); the same "
+                "set picked the epoch"),
+            **({"init_from": a.init_from} if a.init_from else {}),
             "distillation": distill_desc,
             **({"stored_weights": "fp16 (a student's delta is whole layers); calibrated and "
                                   "evaluated on the stored weights"}

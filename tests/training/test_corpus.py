@@ -14,12 +14,20 @@ from typer.testing import CliRunner
 
 from classifier.types import LABELS
 from service.cli import app
-from training.corpus.build import Composer, build, derive_labels, load_packs
+from training.corpus.build import (
+    DEFAULT_OUT,
+    DEFAULT_PACKS_DIR,
+    Composer,
+    build,
+    derive_labels,
+    load_packs,
+    main,
+)
 from training.corpus.floors import check_floors
 from training.corpus.hours import is_business_time
 from training.corpus.loader import CorpusError, load_corpus, read_corpus, validate_record
 from training.corpus.packs import PACK_LANGS
-from training.corpus.packs.base import LanguagePack, Pools
+from training.corpus.packs.base import LanguagePack, PackFormatError, Pools
 
 
 @pytest.fixture(scope="module")
@@ -228,6 +236,57 @@ def test_all_packs_are_present_and_complete() -> None:
         overlap = {s for f in Pools.__dataclass_fields__ for s in getattr(pack.train, f)} & {
             s for f in Pools.__dataclass_fields__ for s in getattr(pack.test, f)}
         assert not overlap, (lang, sorted(overlap)[:3])
+
+
+def test_build_reproduces_the_shipped_corpus_byte_for_byte(tmp_path: Path) -> None:
+    """The pack files plus the shipped seed (13) rebuild data/corpus exactly."""
+    assert main(["--seed", "13", "--out", str(tmp_path)]) == 0
+    for name in ("train", "dev", "test"):
+        built = (tmp_path / f"{name}.jsonl").read_bytes()
+        assert built == (DEFAULT_OUT / f"{name}.jsonl").read_bytes(), name
+
+
+def test_pack_files_keep_their_canonical_layout() -> None:
+    """Each pack file is exactly json.dumps(indent=1, ensure_ascii=False) + newline."""
+    for lang in PACK_LANGS:
+        text = (DEFAULT_PACKS_DIR / f"{lang}.json").read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), indent=1, ensure_ascii=False) + "\n", lang
+
+
+def _broken_pack(tmp_path: Path, edit: Any) -> Path:
+    data = json.loads((DEFAULT_PACKS_DIR / "de.json").read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "de.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("edit, field, problem", [
+    (lambda d: d["train"].pop("threat"), "train.threat", "missing"),
+    (lambda d: d["test"].pop("idiom"), "test.idiom", "missing"),
+    (lambda d: d.pop("quote_headers"), "quote_headers", "missing"),
+    (lambda d: d["slots"]["name"].__setitem__(1, 7), "slots.name[1]", "expected a string"),
+    (lambda d: d.__setitem__("closings_email", "Tschüss,"), "closings_email", "expected a list"),
+    (lambda d: d.__setitem__("greeting", []), "greeting", "unknown field"),
+    (lambda d: d.__setitem__("lang", "fr"), "lang", "does not match"),
+])
+def test_a_broken_pack_file_names_the_file_and_field(tmp_path: Path, edit: Any, field: str,
+                                                     problem: str) -> None:
+    path = _broken_pack(tmp_path, edit)
+    with pytest.raises(PackFormatError) as info:
+        load_packs(("de",), folder=tmp_path)
+    message = str(info.value)
+    assert str(path) in message and f"field {field!r}" in message and problem in message
+
+
+def test_a_pack_file_that_is_not_json_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "de.json").write_text('{"lang": "de",', encoding="utf-8")
+    with pytest.raises(PackFormatError, match=r"de\.json: not valid UTF-8 JSON"):
+        load_packs(("de",), folder=tmp_path)
+
+
+def test_a_missing_pack_file_is_skipped(tmp_path: Path) -> None:
+    assert load_packs(("de",), folder=tmp_path) == {}
 
 
 def test_random_pick_is_seeded() -> None:

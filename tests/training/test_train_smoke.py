@@ -87,3 +87,49 @@ def test_cached_bottom_layers_train_the_top(tiny_base_dir: Path, tmp_path: Path)
                              cache_below=1, max_length=64)
     clf = ToneClassifier.from_pretrained(Trainer(args).run())
     assert clf.config.adapter["lora_layers"] == [1]
+
+
+def write_natural(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for split in ("train", "dev", "test"):
+        with (folder / f"{split}.jsonl").open("w") as fh:
+            for i, (text, labels, sent_at) in enumerate(ROWS):
+                fh.write(json.dumps({
+                    "id": f"nat-{split}-{i}", "source": "written",
+                    "licence": "MIT (written by the toneguard project)", "text": text,
+                    "labels": labels, "lang": "en", "channel": "chat", "sent_at": sent_at,
+                    "hard_negative": "calm_night" if i == 5 else None, "subtle": False,
+                    "spans": []}) + "\n")
+    return folder
+
+
+def test_natural_data_picks_thresholds_and_training_continues_a_model(
+        tiny_base_dir: Path, tmp_path: Path) -> None:
+    data, natural = write_corpus(tmp_path / "data"), write_natural(tmp_path / "natural")
+    first = Trainer(TrainingArguments(
+        data=str(data), output_dir=str(tmp_path / "first"), epochs=1, batch_size=4,
+        max_steps=1, base_model=str(tiny_base_dir), max_length=64, lora_r=4,
+        lora_alpha=8)).run()
+    args = TrainingArguments(data=str(data), output_dir=str(tmp_path / "out"), epochs=1,
+                             batch_size=4, max_steps=1, base_model=str(tiny_base_dir),
+                             max_length=64, natural_data=str(natural), natural_weight=2.0,
+                             init_from=str(first), max_train_examples=3)
+    out = Trainer(args).run()
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["adapter"]["lora_r"] == 4  # the shape of the model it continued
+    assert cfg["training"]["init_from"] == str(first)
+    assert "F-beta with beta 0.5" in cfg["training"]["calibration_and_thresholds"]
+    natural_test = cfg["evaluations"]["natural_test"]
+    assert natural_test["n"] == len(ROWS) and "by_origin" in natural_test
+    assert "hard_negative_kinds" in natural_test and "ece_per_label" in natural_test
+    assert "natural rows" in cfg["training"]["extra_data"][0]
+    card = (out / "README.md").read_text()
+    assert "Evaluation (natural test)" in card and "F-beta" in card
+
+
+@pytest.mark.parametrize("bad", [dict(natural_data="/nonexistent"), dict(natural_weight=0),
+                                 dict(init_from="/nonexistent"),
+                                 dict(threshold_rule="recall"), dict(threshold_beta=2.0)])
+def test_natural_arguments_validate_themselves(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        TrainingArguments(**bad).validate()

@@ -1,4 +1,4 @@
-"""Build data/corpus/{train,dev,test}.jsonl from the language packs, deterministically.
+"""Build data/corpus/{train,dev,test}.jsonl from the packs in data/packs/, deterministically.
 
 Every message is composed from pool sentences and its labels are derived from those pools
 (see data/GUIDELINES.md): aggression, threat and unreasonable_demand from their own pools;
@@ -13,7 +13,6 @@ Run: python -m training.corpus.build [--seed N] [--out DIR] [--allow-partial]
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
 import random
@@ -28,7 +27,7 @@ from training.corpus.compose import fill, render_chat, render_email
 from training.corpus.floors import check_floors
 from training.corpus.hours import is_business_time
 from training.corpus.packs import PACK_LANGS
-from training.corpus.packs.base import LanguagePack, Pools
+from training.corpus.packs.base import LanguagePack, PackFormatError, Pools, read_pack
 from training.corpus.similarity import max_similarity
 from training.corpus.timestamps import is_night, sample_sent_at
 
@@ -36,6 +35,7 @@ log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "data" / "corpus"
+DEFAULT_PACKS_DIR = REPO / "data" / "packs"  # <lang>.json, format in its README.md
 SPLITS = ("train", "dev", "test")
 
 TARGETS: dict[str, int] = {"en": 2500, "ru": 2500, "de": 240, "es": 240, "fr": 240, "uk": 240,
@@ -204,18 +204,23 @@ class Composer:
         }
 
 
-def load_packs(langs: tuple[str, ...] = PACK_LANGS) -> dict[str, LanguagePack]:
-    """Import whichever packs exist; a missing one is skipped with a warning."""
+def load_packs(langs: tuple[str, ...] = PACK_LANGS,
+               folder: Path = DEFAULT_PACKS_DIR) -> dict[str, LanguagePack]:
+    """Read `folder/<lang>.json` for each language; a missing file is skipped with a warning.
+
+    A malformed file, or one with a missing or ill-typed field, raises PackFormatError naming
+    the file and the field."""
     packs: dict[str, LanguagePack] = {}
     for lang in langs:
-        try:
-            module = importlib.import_module(f"training.corpus.packs.{lang}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"training.corpus.packs.{lang}":
-                raise
-            log.warning("language pack %r is missing; skipped", lang)
+        path = folder / f"{lang}.json"
+        if not path.is_file():
+            log.warning("language pack %r is missing (%s); skipped", lang, path)
             continue
-        packs[lang] = module.PACK
+        pack = read_pack(path)
+        if pack.lang != lang:
+            raise PackFormatError(f"{path}: field 'lang': {pack.lang!r} does not match the "
+                                  f"file name ({lang!r})")
+        packs[lang] = pack
     return packs
 
 

@@ -1,10 +1,16 @@
-"""Dataclasses every language pack fills in (format agreed in notes/PACK_FORMAT.md).
+"""The language-pack format: the dataclasses a pack is read into, and the reader.
 
+The packs themselves are data files, data/packs/<lang>.json (format: data/packs/README.md).
 Each sentence belongs to exactly one pool and carries only that pool's meaning,
 which is what lets the builder derive labels from the pools it drew from.
 """
 
+import dataclasses
+import json
+import typing
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -79,6 +85,65 @@ class LanguagePack:
     chat_noise: dict[str, list[str]] = field(default_factory=dict)
 
 
-def split_lines(block: str) -> list[str]:
-    """One template per non-empty line; a trailing backslash continues a long sentence."""
-    return [line.strip() for line in block.strip().splitlines() if line.strip()]
+class PackFormatError(ValueError):
+    """A pack file that cannot be read into a LanguagePack; the message names file and field."""
+
+
+def _check(value: Any, hint: Any, where: str, source: str) -> Any:
+    """Check one JSON value against a dataclass field type; return it as that type."""
+    def fail(problem: str) -> PackFormatError:
+        return PackFormatError(f"{source}: field {where!r}: {problem}")
+
+    if hint is str:
+        if not isinstance(value, str):
+            raise fail(f"expected a string, got {type(value).__name__}")
+        return value
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return _read_dataclass(value, hint, where, source)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list:
+        if not isinstance(value, list):
+            raise fail(f"expected a list, got {type(value).__name__}")
+        return [_check(v, args[0], f"{where}[{i}]", source) for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise fail(f"expected an object, got {type(value).__name__}")
+        return {k: _check(v, args[1], f"{where}.{k}", source) for k, v in value.items()}
+    raise fail(f"unsupported field type {hint!r}")  # pragma: no cover - format bug, not data
+
+
+def _read_dataclass(value: Any, cls: type, where: str, source: str) -> Any:
+    prefix = f"{where}." if where else ""
+    if not isinstance(value, dict):
+        shown = f"field {where!r}" if where else "top level"
+        raise PackFormatError(f"{source}: {shown}: expected an object, "
+                              f"got {type(value).__name__}")
+    hints = typing.get_type_hints(cls)
+    fields = dataclasses.fields(cls)
+    names = {f.name for f in fields}
+    unknown = [k for k in value if k not in names]
+    if unknown:
+        raise PackFormatError(f"{source}: field {prefix + unknown[0]!r}: unknown field")
+    kwargs: dict[str, Any] = {}
+    for f in fields:
+        if f.name not in value:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise PackFormatError(f"{source}: field {prefix + f.name!r}: missing")
+            continue
+        kwargs[f.name] = _check(value[f.name], hints[f.name], prefix + f.name, source)
+    return cls(**kwargs)
+
+
+def pack_from_dict(data: Any, source: str = "<pack>") -> LanguagePack:
+    """Build a LanguagePack from parsed JSON, checking every field; errors name `source`."""
+    pack: LanguagePack = _read_dataclass(data, LanguagePack, "", source)
+    return pack
+
+
+def read_pack(path: Path) -> LanguagePack:
+    """Read one pack file (UTF-8 JSON); a malformed file raises PackFormatError naming it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PackFormatError(f"{path}: not valid UTF-8 JSON: {exc}") from exc
+    return pack_from_dict(data, str(path))

@@ -1,0 +1,75 @@
+"""The shipped natural data set: its size, mix, licences and split hygiene."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from training.corpus.similarity import max_similarity
+from training.natural.agreement import kappas, read
+from training.natural.loader import DEFAULT_NATURAL_DIR, DEFAULT_REAL_DIR, Loaded, load_natural
+
+MULTI = ("de", "es", "fr", "uk", "pl", "it", "pt", "tr")
+
+
+@pytest.fixture(scope="module")
+def natural() -> dict[str, Loaded]:
+    return load_natural()
+
+
+def rows(natural: dict[str, Loaded], source: str | None = None) -> list[dict[str, Any]]:
+    return [r for part in natural.values() for r in part.rows
+            if source is None or r["source"] == source]
+
+
+def test_written_messages_meet_the_mix(natural: dict[str, Loaded]) -> None:
+    written = rows(natural, "written")
+    assert len(written) >= 3000
+    langs = Counter(r["lang"] for r in written)
+    assert langs["ru"] >= 0.35 * len(written) and langs["en"] >= 0.35 * len(written)
+    assert all(langs[lang] >= 100 for lang in MULTI)
+    hard = [r for r in written if r["hard_negative"]]
+    assert len(hard) >= 0.4 * len(written)
+    assert {"reported_speech", "apology_or_withdrawal", "polite_urgency"} <= {
+        r["hard_negative"] for r in hard}
+    labelled = [r for r in written if r["labels"]]
+    assert sum(r["subtle"] for r in labelled) >= 0.25 * len(labelled)
+
+
+@pytest.mark.skipif(not DEFAULT_REAL_DIR.is_dir(), reason="../shared/datasets/real is absent")
+def test_real_rows_join_and_respect_their_licences(natural: dict[str, Loaded]) -> None:
+    assert sum(part.missing for part in natural.values()) == 0
+    real = rows(natural, "real")
+    assert len(real) >= 2000
+    assert {"en", "ru", "de", "pt", "tr"} <= {r["lang"] for r in real}
+    assert not any(r.get("eval_only") for r in natural["train"].rows)
+    for r in real:
+        for span in r["spans"]:
+            assert span["end"] <= len(r["text"])
+
+
+def test_test_split_is_large_real_and_apart_from_training(natural: dict[str, Loaded]) -> None:
+    test = natural["test"].rows
+    assert len(test) >= 1000
+    assert sum(r["source"] == "real" for r in test) >= len(test) / 3
+    others = [r["text"] for s in ("train", "dev") for r in natural[s].rows]
+    assert max(max_similarity([r["text"] for r in test], others)) <= 0.7
+
+
+def test_no_real_text_is_stored_in_the_repo() -> None:
+    for split in ("train", "dev", "test"):
+        for line in (DEFAULT_NATURAL_DIR / f"{split}.jsonl").read_text().splitlines():
+            if '"source": "real"' in line:
+                assert '"text"' not in line
+
+
+def test_the_agreement_sample_is_large_and_consistent() -> None:
+    pairs = read(DEFAULT_NATURAL_DIR / "agreement.jsonl")
+    assert len(pairs) >= 400 and {p["source"] for p in pairs} == {"real", "written"}
+    table = kappas(pairs)
+    assert all(table[lab]["kappa"] >= 0.8 for lab in ("aggression", "threat", "any label"))
+    test_ids = {line.split('"')[3] for line in
+                (DEFAULT_NATURAL_DIR / "test.jsonl").read_text().splitlines()}
+    assert {p["id"] for p in pairs} <= test_ids

@@ -1,0 +1,1 @@
+"""The natural data set: real messages annotated by reference and whole written messages."""
