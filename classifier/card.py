@@ -104,7 +104,8 @@ def render_card(cfg: ModelConfig) -> str:
     if tr:
         parts += ["", "## Training", "", f"Command: `{tr.get('command', '?')}`", "",
                   f"Data: {tr.get('data', '?')}", ""]
-        for key in ("extra_data", "distillation", "stored_weights", "hyperparameters", "timing",
+        for key in ("extra_data", "threshold_override", "distillation", "stored_weights",
+                    "hyperparameters", "timing",
                     "retraining_time", "comparison", "challenge_set", "fresh_check"):
             if key in tr:
                 parts += [f"### {key.replace('_', ' ').capitalize()}", "",

@@ -73,3 +73,25 @@ def test_the_agreement_sample_is_large_and_consistent() -> None:
     test_ids = {line.split('"')[3] for line in
                 (DEFAULT_NATURAL_DIR / "test.jsonl").read_text().splitlines()}
     assert {p["id"] for p in pairs} <= test_ids
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DEFAULT_REAL_DIR.is_dir(), reason="../shared/datasets/real is absent")
+def test_shipped_model_meets_the_precision_floors_on_natural_test() -> None:
+    """`toneguard evaluate --data data/natural/test.jsonl --json`: calm clients stay calm."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    result = CliRunner().invoke(app, ["evaluate", "--data",
+                                      str(DEFAULT_NATURAL_DIR / "test.jsonl"), "--json"])
+    assert result.exit_code == 0, result.output
+    res = json.loads(result.stdout)
+    assert res["n"] >= 2000
+    assert res["clean_flagged_rate"] <= 0.06
+    assert all(m["flagged_rate"] <= 0.10 for m in res["hard_negative_kinds"].values())
+    assert res["by_kind"]["real complaint"]["clean_flagged_rate"] <= 0.05
+    assert all(v <= 0.05 for v in res["ece_per_label"].values()), res["ece_per_label"]
+    assert all(m["precision"] >= 0.75 for m in res["per_label"].values()), res["per_label"]
