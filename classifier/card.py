@@ -92,8 +92,8 @@ def render_card(cfg: ModelConfig) -> str:
              "used, so only text that is off-hours pressure by itself is flagged.",
              "", "## Thresholds and calibration", "",
              str(tr.get("calibration_and_thresholds", "Probabilities are Platt-scaled per "
-                     "label on the dev split; one threshold per label was tuned on dev for F1."))
-             + ".", "",
+                     "label on the dev split; one threshold per label was tuned on dev for F1"))
+             .rstrip(".") + ".", "",
              _table([[lab, _f(cfg.thresholds.get(lab, 0.5)),
                       ", ".join(_f(v) for v in cfg.calibration.get(lab, [1.0, 0.0]))]
                      for lab in cfg.labels], ["label", "threshold", "Platt a, b"]),

@@ -18,12 +18,13 @@ from typing import Any
 
 import typer
 
+from training.corpus.floors import CROSS_SPLIT_MAX
 from training.corpus.similarity import max_similarity, near_duplicate_pairs, tokens
+from training.natural.loader import RealTexts
 from training.natural.sources import REAL_SOURCES, WRITTEN_LICENCE
 
 logger = logging.getLogger(__name__)
 
-CROSS_SPLIT_MAX = 0.7  # as in the composed corpus: no test row closer than this to train/dev
 WITHIN_MAX = 0.8
 # (train, dev) shares; the rest is test. Evaluation-only sources never reach train.
 SHARES = {"written": (0.64, 0.12), "real_trainable": (0.5, 0.2), "real_eval_only": (0.0, 0.45)}
@@ -96,6 +97,7 @@ def written_rows(paths: list[Path], agreed: dict[str, dict[str, Any]]) -> list[d
 def real_rows(label_files: list[Path], packets: list[Path],
               agreed: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     packet = {p["ref"]: p for path in packets for p in _jsonl(path)}
+    real = RealTexts()
     rows = []
     for path in label_files:
         for lab in _jsonl(path):
@@ -103,9 +105,9 @@ def real_rows(label_files: list[Path], packets: list[Path],
             file, source_id = lab["ref"].split(":", 1)
             src = REAL_SOURCES[file]
             final = agreed.get(lab["ref"], lab)
-            orig = json.loads(_source_line(file, source_id)) if file.startswith("en_twcs") else {}
-            domain = (TWCS_DOMAIN.get(orig.get("orig", {}).get("company", ""), "support")
-                      if orig else DOMAIN.get(src.short))
+            company = (real.record(file, source_id) or {}).get("orig", {}).get("company", "")
+            domain = (TWCS_DOMAIN.get(company, "support") if file.startswith("en_twcs")
+                      else DOMAIN.get(src.short))
             if src.short.startswith("ru_sentirueval"):
                 domain = "bank" if "-banks-" in source_id else "telecom"
             rows.append({
@@ -123,18 +125,6 @@ def real_rows(label_files: list[Path], packets: list[Path],
                 "_pair": _pair(agreed.get(lab["ref"])),
             })
     return rows
-
-
-_SOURCE_CACHE: dict[str, dict[str, str]] = {}
-
-
-def _source_line(file: str, row_id: str) -> str:
-    from training.natural.loader import DEFAULT_REAL_DIR
-
-    if file not in _SOURCE_CACHE:
-        with (DEFAULT_REAL_DIR / file).open(encoding="utf-8") as fh:
-            _SOURCE_CACHE[file] = {json.loads(line)["id"]: line for line in fh}
-    return _SOURCE_CACHE[file][row_id]
 
 
 def _family(row: dict[str, Any]) -> str:

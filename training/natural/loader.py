@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from classifier.types import LABELS
+from training.corpus.loader import HARD_NEGATIVE_CATEGORIES
+from training.corpus.loader import LANGS as CORPUS_LANGS
 from training.natural.sources import REAL_SOURCES
 
 logger = logging.getLogger(__name__)
@@ -24,12 +26,10 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_NATURAL_DIR = REPO / "data" / "natural"
 DEFAULT_REAL_DIR = REPO.parent / "shared" / "datasets" / "real"
 SPLITS = ("train", "dev", "test")
-LANGS = frozenset({"en", "ru", "de", "es", "fr", "uk", "pl", "it", "pt", "tr"})
-HARD_NEGATIVE_KINDS = frozenset({
-    "civil_complaint", "idiom", "quoted_aggression", "security_report", "legal_question",
-    "cancellation", "calm_night", "business_hours_urgency", "reasonable_request",
-    "reported_speech", "apology_or_withdrawal", "polite_urgency", "praise",
-})
+# the composed corpus' languages and kinds, plus what only real and written messages have
+LANGS = CORPUS_LANGS | {"it", "pt", "tr"}
+HARD_NEGATIVE_KINDS = HARD_NEGATIVE_CATEGORIES | {
+    "reported_speech", "apology_or_withdrawal", "polite_urgency", "praise"}
 COMMON = ("id", "source", "licence", "labels", "lang", "channel", "sent_at", "spans")
 
 
@@ -89,18 +89,23 @@ class RealTexts:
 
     def __init__(self, real_dir: Path = DEFAULT_REAL_DIR) -> None:
         self.real_dir = Path(real_dir)
-        self._files: dict[str, dict[str, str] | None] = {}
+        self._files: dict[str, dict[str, dict[str, Any]] | None] = {}
 
-    def get(self, file: str, row_id: str) -> str | None:
+    def record(self, file: str, row_id: str) -> dict[str, Any] | None:
+        """The whole source row (text, lang, orig metadata), or None when absent."""
         if file not in self._files:
             path = self.real_dir / file
             if not path.is_file():
                 self._files[file] = None
             else:
                 with path.open(encoding="utf-8") as fh:
-                    self._files[file] = {r["id"]: r["text"] for r in map(json.loads, fh)}
-        texts = self._files[file]
-        return None if texts is None else texts.get(row_id)
+                    self._files[file] = {r["id"]: r for r in map(json.loads, fh)}
+        records = self._files[file]
+        return None if records is None else records.get(row_id)
+
+    def get(self, file: str, row_id: str) -> str | None:
+        found = self.record(file, row_id)
+        return None if found is None else str(found["text"])
 
 
 def read_rows(path: Path, real: RealTexts | None = None, split: str | None = None) -> Loaded:
