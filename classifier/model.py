@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
@@ -96,6 +96,9 @@ class ToneClassifier:
         self._b = np.array([cal.get(lab, [1.0, 0.0])[1] for lab in self.labels], dtype=np.float64)
         self.thresholds = np.array([config.thresholds.get(lab, 0.5) for lab in self.labels])
         self._warned_no_tokens = False
+        # The language a short message (a greeting) falls back to: the tenant's or the
+        # configured `default_language` (classifier.lang); None keeps plain detection.
+        self.default_language: str | None = None
         assert self._a.shape == (n,)
 
     # ------------------------------------------------------------------ persistence
@@ -250,18 +253,24 @@ class ToneClassifier:
     def predict(  # type: ignore[overload-overlap]
         self, texts: str, sent_at: SentAt | Sequence[SentAt] = None,
         business_hours: Any = None, spans: bool = True, span_method: str = "attribution",
+        thresholds: Mapping[str, float] | None = None,
     ) -> Prediction: ...
     @overload
     def predict(self, texts: Sequence[str], sent_at: SentAt | Sequence[SentAt] = None,
                 business_hours: Any = None, spans: bool = True,
-                span_method: str = "attribution") -> list[Prediction]: ...
+                span_method: str = "attribution",
+                thresholds: Mapping[str, float] | None = None) -> list[Prediction]: ...
     def predict(self, texts: str | Sequence[str], sent_at: SentAt | Sequence[SentAt] = None,
                 business_hours: Any = None, spans: bool = True,
-                span_method: str = "attribution") -> Prediction | list[Prediction]:
+                span_method: str = "attribution",
+                thresholds: Mapping[str, float] | None = None,
+                ) -> Prediction | list[Prediction]:
         """Labels, calibrated scores, spans and context for one message or a list.
 
         `span_method`: "attribution" (default; spans from the main pass, no extra cost) or
         "search" (sentences and clauses re-scored by extra passes).
+        `thresholds`: per-label cut-offs replacing the model's own (a tenant's sensitivity;
+        labels left out keep the model's), applied in the same pass so spans follow them.
         """
         if span_method not in SPAN_METHODS:
             raise ValueError(f"unknown span method {span_method!r}; use one of {SPAN_METHODS}")
@@ -276,8 +285,8 @@ class ToneClassifier:
         else:
             logits = self.logits(inputs)
         probs = self.calibrate(logits)
-        flagged = [[j for j in range(len(self.labels)) if p[j] >= self.thresholds[j]]
-                   for p in probs]
+        cut = self._cut(thresholds)
+        flagged = [[j for j in range(len(self.labels)) if p[j] >= cut[j]] for p in probs]
         if not spans:
             found: list[Found] = [{} for _ in items]
         elif evidence is not None:
@@ -286,7 +295,7 @@ class ToneClassifier:
                      for c, inp, ev, lg, f in zip(cleaned, inputs, evidence, logits, flagged,
                                                   strict=True)]
         else:
-            found = self._find_spans(cleaned, outside, probs, flagged)
+            found = self._find_spans(cleaned, outside, probs, flagged, cut)
         preds = [self._one(*args) for args in zip(items, cleaned, outside, probs, flagged, found,
                                                   strict=True)]
         return preds[0] if single else preds
@@ -302,11 +311,20 @@ class ToneClassifier:
                            "--force`", self.backend.name)
         return False
 
+    def _cut(self, thresholds: Mapping[str, float] | None) -> np.ndarray:
+        """The model's thresholds with `thresholds` (label -> cut-off) put over them."""
+        if not thresholds:
+            return self.thresholds
+        return np.array([float(thresholds.get(lab, self.thresholds[j]))
+                         for j, lab in enumerate(self.labels)])
+
     def _find_spans(self, cleaned: list[CleanedMessage], outside: list[bool | None],
-                    probs: np.ndarray, flagged: list[list[int]]) -> list[Found]:
+                    probs: np.ndarray, flagged: list[list[int]],
+                    cut: np.ndarray | None = None) -> list[Found]:
         """Span search for every flagged message, one batched forward pass per search step."""
         todo = [i for i, f in enumerate(flagged) if f]
-        searches = [span_search(cleaned[i].text, flagged[i], probs[i], self.thresholds)
+        cut = self.thresholds if cut is None else cut
+        searches = [span_search(cleaned[i].text, flagged[i], probs[i], cut)
                     for i in todo]
 
         def score_many(ids: list[int], asks: list[list[str]]) -> list[np.ndarray]:
@@ -334,7 +352,7 @@ class ToneClassifier:
             labels=[self.labels[j] for j in flagged],
             scores={lab: round(float(probs[j]), 4) for j, lab in enumerate(self.labels)},
             spans=spans,
-            lang=detect_language(cleaned.text),
+            lang=detect_language(cleaned.text, self.default_language),
             outside_business_hours=outside,
             ignored_ranges=list(cleaned.ignored_ranges),
         )

@@ -21,6 +21,16 @@ app.add_typer(keys_app, name="keys")
 app.command("export-feedback")(export_feedback)
 app.add_typer(db_app, name="db")
 
+# Background jobs (write-back, alerts).
+from service.jobs.cli import jobs_app  # noqa: E402
+
+app.add_typer(jobs_app, name="jobs")
+
+# Reply-policy verbs.
+from service.replies.cli import replies_app  # noqa: E402
+
+app.add_typer(replies_app, name="replies")
+
 # Corpus verbs.
 app.add_typer(data_app, name="data")
 

@@ -29,3 +29,5 @@ class TenantContext:
     id: int
     name: str
     business_hours: dict[str, Any] | None = None
+    # service.sensitivity.Sensitivity as stored JSON; None = the model's own thresholds.
+    sensitivity: dict[str, Any] | None = None

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from service.clock import sender_time
 from service.db.models import Client, Feedback, LabelTally, Message, MessageLabel, Tenant
 from service.risk import ref_contribution
 from service.views import ClientTally, client_tally
@@ -100,7 +101,9 @@ def feedback_records(session: Session, tenant: str | None = None) -> Iterator[di
         yield {
             "text": m.text,
             "labels": list(m.labels),
-            "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+            # On the sender's clock, so training judges business hours as ingest did.
+            "sent_at": st.isoformat() if (st := sender_time(m.sent_at, m.sent_utc_offset))
+            else None,
             "lang": m.lang,
             "model_labels": list(m.model_labels),
             "message_id": m.message_id,

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -51,6 +51,8 @@ class Classifier(Protocol):
         sent_at: list[datetime | None],
         business_hours: Any = None,
     ) -> list[Prediction]: ...
+    # ToneClassifier.predict also takes `thresholds` (label -> cut-off); the engine passes
+    # it only for a tenant whose sensitivity differs from the model's own.
 
 
 class Overloaded(HTTPException):
@@ -67,6 +69,7 @@ class _Request:
     sent_ats: list[datetime | None]
     business_hours: Any
     future: asyncio.Future[list[Prediction]]
+    thresholds: dict[str, float] | None = None  # None = the model's own
     queued_at: float = field(default_factory=time.perf_counter)
 
 
@@ -103,14 +106,26 @@ class InferenceEngine:
     def model_version(self) -> str:
         return str(self.classifier.version)
 
+    @property
+    def model_thresholds(self) -> dict[str, float]:
+        """The model's own per-label thresholds (what sensitivity `normal` means)."""
+        own = getattr(self.classifier, "thresholds", None)
+        labels = list(self.classifier.labels)
+        if own is None:
+            return dict.fromkeys(labels, 0.5)
+        return {lab: round(float(own[j]), 4) for j, lab in enumerate(labels)}
+
     async def classify(
         self,
         texts: list[str],
         sent_ats: list[datetime | None],
         business_hours: Any = None,
+        thresholds: Mapping[str, float] | None = None,
     ) -> list[Prediction]:
         """Predictions for `texts`, in order; `sent_ats` aligns with them.
 
+        `thresholds` (label -> cut-off, see service.sensitivity) decide the labels and spans
+        instead of the model's own, from the same forward pass.
         Raises `Overloaded` (HTTP 503 + Retry-After) when too many messages are waiting.
         """
         if len(texts) != len(sent_ats):
@@ -121,7 +136,10 @@ class InferenceEngine:
         if self._waiting and self._waiting + len(texts) > self.max_queue:
             raise Overloaded(self._waiting)
         loop = asyncio.get_running_loop()
-        req = _Request(list(texts), list(sent_ats), business_hours, loop.create_future())
+        cut = dict(thresholds) if thresholds else None
+        if cut == self.model_thresholds:
+            cut = None  # the model's own: no need to split batches for it
+        req = _Request(list(texts), list(sent_ats), business_hours, loop.create_future(), cut)
         self._waiting += len(texts)
         queue.put_nowait(req)
         return await req.future
@@ -177,11 +195,13 @@ class InferenceEngine:
                     _settle(req, exc)
 
     async def _run(self, batch: list[_Request]) -> None:
-        """One predict call per business-hours setting in the batch (usually one)."""
+        """One predict call per business-hours and thresholds setting in the batch (usually
+        one)."""
         groups: list[list[_Request]] = []
         for req in batch:
             for g in groups:
-                if g[0].business_hours == req.business_hours:
+                if (g[0].business_hours == req.business_hours
+                        and g[0].thresholds == req.thresholds):
                     g.append(req)
                     break
             else:
@@ -209,7 +229,12 @@ class InferenceEngine:
         texts = [t for r in group for t in r.texts]
         sent_ats = [s for r in group for s in r.sent_ats]
         start = time.perf_counter()
-        out = self.classifier.predict(texts, sent_ats, business_hours=group[0].business_hours)
+        hours, cut = group[0].business_hours, group[0].thresholds
+        if cut is None:
+            out = self.classifier.predict(texts, sent_ats, business_hours=hours)
+        else:
+            out = self.classifier.predict(  # type: ignore[call-arg]
+                texts, sent_ats, business_hours=hours, thresholds=cut)
         seconds = time.perf_counter() - start
         self.batches += 1
         self.batched_messages += len(texts)

@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,10 +24,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from classifier.types import Prediction
+from service.clock import utc_offset_minutes
 from service.context import Services, TenantContext
 from service.db.models import Client, LabelTally, Message, MessageLabel
 from service.hours import effective_hours, to_classifier_hours
 from service.risk import ref_contribution
+from service.sensitivity import tenant_decision
 from service.views import ClientTally, StoredMessage, client_tally, stored_message
 
 logger = logging.getLogger(__name__)
@@ -118,7 +120,8 @@ def _replay(
 
 
 def _store(
-    services: Services, tenant: TenantContext, msg: IncomingMessage, pred: Prediction
+    services: Services, tenant: TenantContext, msg: IncomingMessage, pred: Prediction,
+    decision: dict[str, Any] | None = None,
 ) -> IngestResult:
     half_life = services.settings.risk_half_life_days
     now = datetime.now(UTC)
@@ -144,12 +147,13 @@ def _store(
         row = Message(
             tenant_id=tenant.id, message_id=msg.message_id, client_pk=client_pk, text=msg.text,
             subject=msg.subject, channel=msg.channel, sent_at=sent_at, event_at=event_at,
+            sent_utc_offset=utc_offset_minutes(msg.sent_at),
             labels=labels, model_labels=labels, scores=dict(pred.scores),
             spans=[asdict(sp) for sp in pred.spans],
             ignored_ranges=[list(r) for r in pred.ignored_ranges], lang=pred.lang,
             outside_business_hours=pred.outside_business_hours,
             content_hash=msg.content_hash(), model_name=services.engine.model_name,
-            model_version=services.engine.model_version, created_at=now,
+            model_version=services.engine.model_version, created_at=now, thresholds=decision,
         )
         s.add(row)
         try:
@@ -187,21 +191,35 @@ def _store(
         )
 
 
+def _with_unread_tail(pred: Prediction, text: str, end: int) -> Prediction:
+    """`pred` (made for `text[:end]`) restated for all of `text`: the rest was not read."""
+    start = len(text) - len(text[end:].lstrip())
+    stop = len(text.rstrip())
+    tail = [(start, stop)] if start < stop else []
+    return replace(pred, text=text, ignored_ranges=[*pred.ignored_ranges, *tail])
+
+
 async def ingest_message(
     services: Services,
     tenant: TenantContext,
     msg: IncomingMessage,
     business_hours: Mapping[str, Any] | None = None,
+    *,
+    max_chars: int | None = None,
+    classify_end: int | None = None,
 ) -> IngestResult:
     """Classify and store `msg` for `tenant`, updating the client's tally once.
 
     The same message_id again returns the stored result (`created=False`) without
     running the model; the same id with different content raises MessageConflict.
     `business_hours` (the stored JSON shape, see service.hours) overrides the tenant's.
-    Raises InvalidMessage for empty text or NUL characters, TextTooLong over the limit.
+    Raises InvalidMessage for empty text or NUL characters, TextTooLong over the limit
+    (`max_chars`, default `max_text_chars`). With `classify_end` only `msg.text[:classify_end]`
+    is classified (the caller has sized the client's own text, see
+    service.integrations.long_text) and the rest is stored as an ignored range.
     """
     _validate(msg)
-    limit = services.settings.max_text_chars
+    limit = max_chars if max_chars is not None else services.settings.max_text_chars
     if len(msg.text) > limit:
         raise TextTooLong(f"text has {len(msg.text)} characters; the limit is {limit}")
     half_life = services.settings.risk_half_life_days
@@ -220,9 +238,28 @@ async def ingest_message(
     sent_at = msg.sent_at
     if sent_at is not None and sent_at.tzinfo is None:
         sent_at = sent_at.replace(tzinfo=UTC)
-    [pred] = await services.engine.classify([msg.text], [sent_at], to_classifier_hours(hours))
-    result = await anyio.to_thread.run_sync(_store, services, tenant, msg, pred)
+    # The tenant's sensitivity decides the labels (and so tallies and risk); the message
+    # keeps the thresholds it was decided with.
+    cut, decision = tenant_decision(services.engine.model_thresholds, tenant.sensitivity)
+    read = msg.text if classify_end is None else msg.text[:classify_end]
+    [pred] = await services.engine.classify([read], [sent_at], to_classifier_hours(hours),
+                                            thresholds=cut)
+    if len(read) < len(msg.text):
+        pred = _with_unread_tail(pred, msg.text, len(read))
+    result = await anyio.to_thread.run_sync(_store, services, tenant, msg, pred, decision)
     if result.created:
         services.metrics.messages_ingested.inc()
         services.metrics.count_labels(result.message.labels, "ingest")
+        await _check_alert(services, tenant, result)
     return result
+
+
+async def _check_alert(services: Services, tenant: TenantContext, result: IngestResult) -> None:
+    """Queue a risk alert if this message raised the client's level (service.alerts). The
+    message is stored already: a failure here is logged, and the next message re-checks."""
+    from service.alerts import check_rise
+
+    try:
+        await anyio.to_thread.run_sync(check_rise, services, tenant, result)
+    except Exception:
+        logger.exception("risk alert check failed for client %s", result.message.client_id)

@@ -18,19 +18,28 @@ from fastapi import FastAPI
 
 from service.api import errors
 from service.api.middleware import BodySizeLimit, HttpMetrics
-from service.api.routes import classify, clients, health, messages, tenant
+from service.api.routes import (
+    classify,
+    client_value,
+    clients,
+    health,
+    keys,
+    messages,
+    review,
+    tenant,
+)
 from service.config import Settings
 from service.context import Services
-from service.db.migrate import upgrade
+from service.db.migrate import open_database
 from service.db.session import Database
 from service.inference import Classifier, InferenceEngine
 from service.metrics import Metrics
 from service.ratelimit import RateLimit, make_limiter
-from service.tenants import DEFAULT_TENANT, KeyCache, bootstrap_default_tenant
+from service.tenants import DEFAULT_TENANT, KeyCache, bootstrap_default_tenant, write_key_file
 
 logger = logging.getLogger(__name__)
 # Routers owned by other parts of the service, mounted when present.
-OPTIONAL_ROUTERS = ("replies", "webhooks", "ui")
+OPTIONAL_ROUTERS = ("replies", "webhooks", "ui", "jobs")
 
 
 def _configure_logging(level: str) -> None:
@@ -51,9 +60,11 @@ def load_classifier(settings: Settings) -> Classifier:
     from classifier.model import ToneClassifier
 
     logger.info("loading model from %s", settings.model_dir)
-    model: Classifier = ToneClassifier.from_pretrained(settings.model_dir, backend=settings.backend,
-                                                       threads=onnx_threads(settings))
-    return model
+    model = ToneClassifier.from_pretrained(settings.model_dir, backend=settings.backend,
+                                           threads=onnx_threads(settings))
+    model.default_language = settings.default_language
+    loaded: Classifier = model
+    return loaded
 
 
 def load_suggester(settings: Settings, tokenizer: Any = None) -> Any:
@@ -97,12 +108,30 @@ def _mount_optional(app: FastAPI) -> None:
             app.include_router(router)
 
 
+def _hand_over_first_key(settings: Settings, key: str) -> None:
+    """The bootstrap key goes to a file only its owner can read, never into the log."""
+    try:
+        path = write_key_file(settings.data_dir, DEFAULT_TENANT, key)
+    except OSError as exc:
+        logger.error("could not write the API key of tenant %s under %s (%s); create one "
+                     "with `toneguard keys create --tenant %s`", DEFAULT_TENANT,
+                     settings.data_dir, exc, DEFAULT_TENANT)
+        return
+    logger.warning("API key for tenant %s written to %s (mode 0600): read it, store it, "
+                   "then delete the file", DEFAULT_TENANT, path)
+
+
 def create_app(
     settings: Settings | None = None,
     classifier: Classifier | None = None,
     suggester: Any = None,
+    create_database: bool = True,
 ) -> FastAPI:
-    """Build the app. `classifier`/`suggester` skip loading (tests pass preloaded ones)."""
+    """Build the app. `classifier`/`suggester` skip loading (tests pass preloaded ones).
+
+    `create_database`: a missing database is created (callers that build their own
+    settings); False makes a missing one fail start-up, as `toneguard serve` does.
+    """
     settings = settings or Settings()
     metrics = Metrics()
 
@@ -110,12 +139,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _configure_logging(settings.log_level)
         db = Database(settings.database_url, settings.database_schema)
-        await anyio.to_thread.run_sync(upgrade, db)
+        await anyio.to_thread.run_sync(
+            open_database, db, create_database or settings.database_is_default)
         if settings.bootstrap_default_tenant:
             key = await anyio.to_thread.run_sync(bootstrap_default_tenant, db)
             if key:
-                logger.warning("API key for tenant %s: %s  (shown once; store it now)",
-                               DEFAULT_TENANT, key)
+                _hand_over_first_key(settings, key)
         model: Classifier = (
             classifier if classifier is not None
             else await anyio.to_thread.run_sync(load_classifier, settings)
@@ -131,9 +160,14 @@ def create_app(
         )
         logger.info("toneguard ready: model %s %s, database %s", model.name, model.version,
                     db.dialect)
+        # Background jobs (write-back, alerts): worker threads stopped before the database.
+        from service.jobs.worker import WorkerThreads
+
+        jobs = WorkerThreads(db, settings).start()
         try:
             yield
         finally:
+            await anyio.to_thread.run_sync(jobs.stop)
             app.state.services = None
             db.dispose()
 
@@ -147,7 +181,9 @@ def create_app(
     app.state.services = None
     app.state.settings = settings
     errors.install(app)
-    for module in (health, classify, messages, clients, tenant):
+    # review and client_value first: their /messages/{id}/corrections and /clients/{id}/value
+    # paths would otherwise be read as ids by the messages and clients routers.
+    for module in (health, classify, review, client_value, messages, clients, tenant, keys):
         app.include_router(module.router)
     _mount_optional(app)
     limiter = make_limiter(settings)
@@ -155,10 +191,12 @@ def create_app(
         app.add_middleware(RateLimit, limiter=limiter)
     app.add_middleware(HttpMetrics, metrics=metrics)
     # Added last, so it runs first: oversized bodies never reach parsing or metrics labels.
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes,
+                       prefix_limits={"/v1/webhooks/": settings.webhook_max_body_bytes})
     return app
 
 
 def app_factory() -> FastAPI:
-    """Uvicorn factory (`service.main:app_factory`): settings from the environment."""
-    return create_app(Settings())
+    """Uvicorn factory (`service.main:app_factory`): settings from the environment; the
+    database must exist unless it is the embedded default (`toneguard db init`)."""
+    return create_app(Settings(), create_database=False)

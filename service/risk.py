@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
+from service.clock import local_time
+
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 LABEL_WEIGHTS: dict[str, float] = {
     "threat": 3.0,
@@ -85,7 +87,10 @@ class FlaggedFact:
     labels: Sequence[str]
     event_at: datetime
     outside_business_hours: bool | None
-    span_texts: Sequence[tuple[str, str]]  # (label, text)
+    span_texts: Sequence[tuple[str, str]]  # (label, text), the client's own words only
+    # The sender's UTC offset in minutes: "at night" is the sender's night. None: the
+    # tenant's zone (the `tz` given to `reasons`) decides.
+    utc_offset: int | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,10 @@ def _messages(n: int) -> str:
 def reasons(
     facts: Iterable[FlaggedFact], now: datetime, tz: tzinfo | None = None, days: int = 30
 ) -> list[Reason]:
-    """Plain-words reasons from the flagged messages of the last `days` days."""
+    """Plain-words reasons from the flagged messages of the last `days` days.
+
+    Night is read on the sender's clock when the message carries its offset, else in `tz`.
+    """
     since = now.timestamp() - days * 86_400
     legal = other_threat = aggression = demands = night = off_hours = 0
     for f in facts:
@@ -123,7 +131,7 @@ def reasons(
         aggression += "aggression" in labels
         demands += "unreasonable_demand" in labels
         if "off_hours_pressure" in labels:
-            local = f.event_at.astimezone(tz) if tz else f.event_at
+            local = local_time(f.event_at, f.utc_offset, tz)
             if local.hour in _NIGHT_HOURS:
                 night += 1
             else:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import secrets
 import time
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -50,7 +53,8 @@ def tenant_for_key(session: Session, key: str) -> TenantContext | None:
     ).scalar_one_or_none()
     if row is None:
         return None
-    return TenantContext(id=row.id, name=row.name, business_hours=row.business_hours)
+    return TenantContext(id=row.id, name=row.name, business_hours=row.business_hours,
+                         sensitivity=row.sensitivity)
 
 
 class KeyCache:
@@ -79,6 +83,10 @@ class KeyCache:
             self._entries.clear()  # bounded: rare, and the next requests refill it
         self._entries[key_hash] = (time.monotonic() + self.ttl, tenant)
 
+    def forget(self, key_hash: str) -> None:
+        """Drop one key (revoked here): this worker refuses it from the next request on."""
+        self._entries.pop(key_hash, None)
+
     def forget_tenant(self, tenant_id: int) -> None:
         for h in [h for h, (_, t) in self._entries.items() if t.id == tenant_id]:
             self._entries.pop(h, None)
@@ -101,6 +109,37 @@ def set_business_hours(session: Session, tenant_id: int, hours: dict | None) -> 
     if tenant is not None:
         tenant.business_hours = hours
         session.commit()
+
+
+def set_sensitivity(session: Session, tenant_id: int, value: dict[str, Any] | None) -> None:
+    """Store a tenant's sensitivity (service.sensitivity JSON; None = normal).
+
+    Only messages classified from now on use it: stored labels are never rewritten."""
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is not None:
+        tenant.sensitivity = value
+        session.commit()
+
+
+def tenant_sensitivity(session: Session, tenant_id: int) -> dict[str, Any] | None:
+    """The tenant's stored sensitivity as it is now (read fresh, not from the key cache)."""
+    return session.scalar(select(Tenant.sensitivity).where(Tenant.id == tenant_id))
+
+
+def write_key_file(folder: Path, tenant_name: str, key: str) -> Path:
+    """Write `key` to `<folder>/api-key-<tenant>.txt`, readable by its owner only (0600).
+
+    Replaces an older file of that name (a new database's first key); never follows a link.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"api-key-{tenant_name}.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+        os.write(fd, (key + "\n").encode("ascii"))
+    finally:
+        os.close(fd)
+    return path
 
 
 def bootstrap_default_tenant(db: Database) -> str | None:

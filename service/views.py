@@ -33,6 +33,10 @@ class StoredMessage:
     model_name: str
     model_version: str
     corrected: bool
+    # service.sensitivity.decision_record: the thresholds that decided `model_labels`.
+    thresholds: dict[str, Any] | None = None
+    # The sender's UTC offset in minutes (sent_at itself is UTC); None: unknown.
+    sent_utc_offset: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ def stored_message(m: Message, client_id: str) -> StoredMessage:
         ignored_ranges=[list(r) for r in m.ignored_ranges], lang=m.lang,
         outside_business_hours=m.outside_business_hours, model_name=m.model_name,
         model_version=m.model_version, corrected=m.corrected,
+        thresholds=dict(m.thresholds) if m.thresholds else None,
+        sent_utc_offset=m.sent_utc_offset,
     )
 
 

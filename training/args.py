@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_OUTPUT = REPO / "models" / "toneguard-e5-small"
+SHIPPED_MODEL = REPO / "models" / "toneguard-e5-small"
+MODELS_DIR = REPO / "var" / "models"  # where new models go unless -o says otherwise
 DEFAULT_EXTRA = REPO.parent / "shared" / "datasets" / "russe_detox_train.tsv"
 METHODS = ("lora", "partial", "student")
+
+
+def default_output_dir(name: str, now: datetime | None = None) -> Path:
+    """A new folder per run, so training never writes over a model by default."""
+    return MODELS_DIR / f"{name}-{(now or datetime.now()).strftime('%Y%m%d-%H%M%S')}"
 
 
 @dataclass
@@ -20,7 +27,7 @@ class TrainingArguments:
     """Everything `toneguard train` can be told; `validate()` names the fix for bad values."""
 
     data: str | None = None  # corpus dir (train/dev/test.jsonl), a file, or an HF dataset dir
-    output_dir: str = str(DEFAULT_OUTPUT)
+    output_dir: str = ""  # empty: a new folder var/models/<name>-<timestamp>
     method: str = "lora"
     epochs: int = 4
     batch_size: int = 16
@@ -31,8 +38,8 @@ class TrainingArguments:
     max_length: int = 160
     seed: int = 13
     patience: int = 2  # epochs without dev macro-F1 gain before stopping
-    lora_r: int = 8
-    lora_alpha: int = 16
+    lora_r: int = 16  # the shipped model's adapter (models/toneguard-e5-small)
+    lora_alpha: int = 32
     lora_dropout: float = 0.1
     unfreeze_last: int = 4  # for method="partial"
     # Freeze the bottom N encoder layers and compute their output once (LoRA / unfreezing
@@ -64,6 +71,10 @@ class TrainingArguments:
     version: str = "1.0.0"
     threads: int | None = None
     command: str = ""  # the command line, recorded in the model card
+
+    def __post_init__(self) -> None:
+        if not self.output_dir:
+            self.output_dir = str(default_output_dir(self.name))
 
     def validate(self) -> TrainingArguments:
         problems = []

@@ -6,11 +6,13 @@ import json
 import logging
 import shlex
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
-from training.args import DEFAULT_OUTPUT, TrainingArguments
+from training.args import SHIPPED_MODEL, TrainingArguments, default_output_dir
 
 logger = logging.getLogger(__name__)
 
@@ -24,10 +26,26 @@ def _layers(value: str) -> list[int]:
         raise typer.Exit(2) from None
 
 
+def _refuse_overwrite(folder: Path, overwrite: bool) -> None:
+    """Exit 2 before any training when `folder` already holds a model and --overwrite is
+    not given: a default run must never replace the shipped model."""
+    if overwrite or not (folder / "config.json").is_file():
+        return
+    shipped = folder.resolve() == SHIPPED_MODEL.resolve()
+    what = "the shipped model" if shipped else "a model"
+    typer.echo(f"error: {folder} already holds {what}; choose another --output-dir (the "
+               "default is a new folder under var/models/) or pass --overwrite", err=True)
+    raise typer.Exit(2)
+
+
 def train(
     data: Path | None = typer.Option(None, help="Corpus dir, .jsonl/.csv/Label Studio .json, "
                                      "or a datasets folder (default: data/corpus)."),
-    output_dir: Path = typer.Option(DEFAULT_OUTPUT, "--output-dir", "-o"),
+    output_dir: Path | None = typer.Option(
+        None, "--output-dir", "-o", help="Where to save (default: a new folder "
+        "var/models/<name>-<timestamp>)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Allow writing into a folder "
+                                   "that already holds a model, e.g. the shipped one."),
     method: str = typer.Option("lora", help="lora, partial (top layers unfrozen) or student "
                                "(a shallower encoder, best with --teacher)."),
     epochs: int = typer.Option(4),
@@ -37,7 +55,8 @@ def train(
     max_length: int = typer.Option(160),
     seed: int = typer.Option(13),
     patience: int = typer.Option(2),
-    lora_r: int = typer.Option(8),
+    lora_r: int = typer.Option(16, help="LoRA rank (the shipped model's: 16); --init-from "
+                               "keeps the rank of the model it continues."),
     unfreeze_last: int = typer.Option(4),
     cache_below: int = typer.Option(0, help="Freeze and cache the bottom N layers (CPU speed)."),
     extra_data: list[Path] = typer.Option([], help="Extra data: RUSSE detox pairs (weak, "
@@ -72,6 +91,8 @@ def train(
 ) -> None:
     """Fine-tune the classifier, tune thresholds, calibrate, evaluate on test, save."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    output_dir = output_dir or default_output_dir(name)
+    _refuse_overwrite(output_dir, overwrite)
     args = TrainingArguments(
         data=str(data) if data else None, output_dir=str(output_dir), method=method,
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
@@ -107,6 +128,29 @@ def train(
     typer.echo(f"saved {out}")
 
 
+@contextmanager
+def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr; yields the function that advances it (None if off)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("left"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True)) as bar:
+        task = bar.add_task("scoring", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
 def evaluate(
     model: Path | None = typer.Option(None, help="Model folder (default: shipped model)."),
     data: Path = typer.Option(Path("data/corpus/test.jsonl"),
@@ -115,6 +159,8 @@ def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     by: list[str] = typer.Option([], "--by", help="Also break down by source, domain or "
                                  "channel (repeatable)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="A progress bar on "
+                                  "stderr (stdout keeps only the report or the JSON)."),
 ) -> None:
     """Per-label P/R/F1/ROC-AUC/PR-AUC, macro-F1, ECE, per language, hard negatives."""
     from classifier.cli import default_model_dir
@@ -138,6 +184,7 @@ def evaluate(
         raise typer.Exit(2)
     folder = model or default_model_dir()
     clf = ToneClassifier.from_pretrained(folder)
-    res = evaluate_rows(clf, rows, by)
+    with _progress_bar(len(rows), enabled=progress) as advance:
+        res = evaluate_rows(clf, rows, by, progress=advance)
     res["model"], res["data"] = str(folder), str(data)
     typer.echo(json.dumps(res, indent=2) if as_json else format_report(res))

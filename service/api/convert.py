@@ -6,10 +6,16 @@ from dataclasses import asdict
 from typing import Any
 
 from classifier.types import Prediction
-from service.api.schemas.clients import ClientDetail, Evidence, TimelineDay
+from service.api.schemas.clients import ClientDetail, Evidence, LastMessage, TimelineDay
 from service.api.schemas.common import Classification, ModelInfo, ReasonOut, SpanOut, TallyOut
-from service.api.schemas.messages import MessageDetail, MessageOut, MessageSummary
-from service.reads import ClientCard, InboxRow
+from service.api.schemas.messages import (
+    CorrectionOut,
+    MessageDetail,
+    MessageOut,
+    MessageSummary,
+)
+from service.api.schemas.sensitivity import DecisionOut
+from service.reads import ClientCard, CorrectionMark, InboxRow
 from service.views import ClientTally, StoredMessage
 
 PREVIEW_CHARS = 200
@@ -37,11 +43,13 @@ def tally_out(t: ClientTally) -> TallyOut:
 def _message_fields(m: StoredMessage) -> dict[str, Any]:
     return dict(
         message_id=m.message_id, client_id=m.client_id, text=m.text, subject=m.subject,
-        channel=m.channel, sent_at=m.sent_at, received_at=m.received_at, labels=m.labels,
-        model_labels=m.model_labels, scores=m.scores, spans=spans_out(m.spans),
+        channel=m.channel, sent_at=m.sent_at, sent_utc_offset=m.sent_utc_offset,
+        received_at=m.received_at, labels=m.labels, model_labels=m.model_labels,
+        scores=m.scores, spans=spans_out(m.spans),
         ignored_ranges=[(int(a), int(b)) for a, b in m.ignored_ranges], lang=m.lang,
         outside_business_hours=m.outside_business_hours, corrected=m.corrected,
         model=ModelInfo(name=m.model_name, version=m.model_version),
+        thresholds=DecisionOut(**m.thresholds) if m.thresholds else None,
     )
 
 
@@ -49,15 +57,27 @@ def message_out(m: StoredMessage) -> MessageOut:
     return MessageOut(**_message_fields(m))
 
 
-def message_detail(m: StoredMessage, t: ClientTally) -> MessageDetail:
-    return MessageDetail(**_message_fields(m), client=tally_out(t))
+def message_detail(
+    m: StoredMessage, t: ClientTally, correction: CorrectionMark | None = None
+) -> MessageDetail:
+    fix = correction and CorrectionOut(agent=correction.agent, at=correction.at,
+                                       labels=correction.labels)
+    return MessageDetail(**_message_fields(m), client=tally_out(t), correction=fix or None)
+
+
+def last_message(m: StoredMessage | None) -> LastMessage | None:
+    if m is None:
+        return None
+    return LastMessage(message_id=m.message_id, sent_at=m.sent_at,
+                       sent_utc_offset=m.sent_utc_offset, received_at=m.received_at)
 
 
 def summary(row: InboxRow) -> MessageSummary:
     m = row.message
     return MessageSummary(
         message_id=m.message_id, client_id=m.client_id, channel=m.channel, subject=m.subject,
-        preview=m.text[:PREVIEW_CHARS], sent_at=m.sent_at, received_at=m.received_at,
+        preview=m.text[:PREVIEW_CHARS], sent_at=m.sent_at, sent_utc_offset=m.sent_utc_offset,
+        received_at=m.received_at,
         labels=m.labels, lang=m.lang, outside_business_hours=m.outside_business_hours,
         client_risk_level=row.client_risk_level,  # type: ignore[arg-type]
     )
@@ -73,10 +93,13 @@ def client_detail(card: ClientCard) -> ClientDetail:
         reasons=[ReasonOut(code=r.code, count=r.count, days=r.days, text=r.text)
                  for r in card.reasons],
         evidence=[
-            Evidence(message_id=m.message_id, sent_at=m.sent_at, received_at=m.received_at,
+            Evidence(message_id=m.message_id, sent_at=m.sent_at,
+                     sent_utc_offset=m.sent_utc_offset, received_at=m.received_at,
                      channel=m.channel, labels=m.labels, text=m.text, spans=spans_out(m.spans),
+                     ignored_ranges=[(int(a), int(b)) for a, b in m.ignored_ranges],
                      outside_business_hours=m.outside_business_hours)
             for m in card.evidence
         ],
         timeline=[TimelineDay(date=d, flagged=n, counts=c) for d, n, c in card.timeline],
+        last_message=last_message(card.last_message),
     )

@@ -31,24 +31,33 @@ async def _send_413(send: Send, limit: int) -> None:
 
 
 class BodySizeLimit:
-    """413 for bodies over `limit` bytes: by Content-Length up front, else while streaming."""
+    """413 for bodies over `limit` bytes: by Content-Length up front, else while streaming.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    `prefix_limits` gives paths under a prefix their own limit (webhooks carry whole
+    e-mail threads, so they get more room than API calls).
+    """
+
+    def __init__(self, app: ASGIApp, limit: int,
+                 prefix_limits: dict[str, int] | None = None) -> None:
         self.app = app
-        self.limit = limit
+        self.default_limit = limit
+        self.prefix_limits = dict(prefix_limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        limit = next((n for prefix, n in self.prefix_limits.items() if path.startswith(prefix)),
+                     self.default_limit)
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
-                    too_big = int(value) > self.limit
+                    too_big = int(value) > limit
                 except ValueError:
                     too_big = False
                 if too_big:
-                    await _send_413(send, self.limit)
+                    await _send_413(send, limit)
                     return
         seen = 0
         started = False
@@ -58,8 +67,8 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge(self.limit)
+                if seen > limit:
+                    raise _TooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -72,7 +81,7 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await _send_413(send, self.limit)
+                await _send_413(send, limit)
 
 
 class HttpMetrics:

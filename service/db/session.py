@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -17,13 +16,16 @@ logger = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def make_engine(url: str, schema: str | None = None) -> Engine:
     """An engine tuned for concurrent writers from several processes."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        db = parsed.database
-        if db and db != ":memory:":
-            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        # No folder or file is made here: a database comes into being only through
+        # service.db.migrate (`toneguard db init`, or the embedded default's first start).
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         )
@@ -36,6 +38,8 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # SQLite's lower() folds ASCII only; searches fold any script (see service.reads).
+            dbapi_conn.create_function("casefold", 1, _casefold, deterministic=True)
 
         return engine
 

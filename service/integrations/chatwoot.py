@@ -1,10 +1,16 @@
 """Chatwoot ``message_created`` webhooks.
 
-Chatwoot signs each delivery: ``X-Chatwoot-Timestamp`` (unix seconds) and
+Chatwoot signs deliveries (account webhooks from release 4.11.2, API-inbox and agent-bot
+webhooks from 4.13.0): ``X-Chatwoot-Timestamp`` (unix seconds) and
 ``X-Chatwoot-Signature: sha256=<hex>``, the HMAC-SHA256 of ``"{timestamp}.{raw body}"``
 with the webhook's secret (shown by Chatwoot in Settings -> Integrations -> Webhooks).
 Deliveries more than five minutes from our clock are refused, so a captured request
-cannot be replayed later.
+cannot be replayed later. Older releases send no signature; for them the webhook URL
+carries a token instead (service.integrations.tokens).
+
+E-mail inboxes: ``content`` is the whole mail body, quoted history included (Chatwoot
+keeps the parsed mail in ``content_attributes.email``); the service stores it and
+classifies only the client's own part (service.integrations.long_text).
 
 Kept: incoming (customer) messages that are not private notes. The client is the
 contact within the Chatwoot account (``chatwoot:<account id>:<contact id>``), and the
@@ -14,6 +20,7 @@ message id ``chatwoot:<account id>:<message id>`` makes retried deliveries count
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from service.ingest import IncomingMessage
@@ -37,12 +44,12 @@ CHANNEL = "chatwoot"
 _MESSAGE_TYPES = {0: "incoming", 1: "outgoing", 2: "activity", 3: "template"}
 
 
-def verify(raw: bytes, signature: str | None, timestamp: str | None, secret: str,
-           now: float | None = None) -> None:
-    """Raise SignatureError unless the delivery is fresh and signed with ``secret``."""
+def verify(raw: bytes, signature: str | None, timestamp: str | None,
+           secrets: str | Sequence[str], now: float | None = None) -> None:
+    """Raise SignatureError unless the delivery is fresh and signed with one of ``secrets``."""
     check_fresh(timestamp, now)
     assert timestamp is not None
-    check_prefixed(signature, secret, timestamp.strip().encode() + b"." + raw, "sha256")
+    check_prefixed(signature, secrets, timestamp.strip().encode() + b"." + raw, "sha256")
 
 
 def _message_type(payload: dict[str, Any]) -> str:

@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
 from service.integrations import PayloadError
-from service.integrations.rfc822 import parse_rfc822
+from service.integrations.rfc822 import parse_rfc822, sender_name
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +58,14 @@ def _replies_param(request: Request) -> int:
 async def ingest_raw_email(request: Request, endpoint: Callable[..., Any]) -> Response:
     """Authenticate, parse the mail, and hand it to the JSON ingest endpoint."""
     from service.api.deps import get_services, get_tenant
-    from service.api.schemas.messages import IngestRequest
+    from service.api.schemas.messages import IngestRequest, ReplyVariables
 
     services = get_services(request)
     tenant = get_tenant(request, services, request.headers.get("x-api-key"))
     replies = _replies_param(request)
+    raw = await request.body()
     try:
-        msg = parse_rfc822(await request.body())
+        msg = parse_rfc822(raw)
     except PayloadError as exc:
         raise HTTPException(422, {"field": exc.field, "message": exc.problem}) from exc
     assert msg.sent_at is not None  # parse_rfc822 requires Date
@@ -72,6 +73,8 @@ async def ingest_raw_email(request: Request, endpoint: Callable[..., Any]) -> Re
         body = IngestRequest(
             message_id=msg.message_id, client_id=msg.client_id, text=msg.text,
             sent_at=msg.sent_at, channel=msg.channel, subject=msg.subject, replies=replies,
+            reply_variables=ReplyVariables.model_validate(
+                {"client_name": (sender_name(raw) or "")[:200] or None}),
         )
     except ValidationError as exc:
         detail = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}

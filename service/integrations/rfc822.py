@@ -49,6 +49,22 @@ def _sender(msg: EmailMessage) -> str:
     return address.strip().lower()
 
 
+def sender_name(raw: bytes) -> str | None:
+    """The From header's display name ("Anna Petrova" in `Anna Petrova <a@x.ru>`), if any.
+
+    Replies greet the client by it; an address alone is no name, so that gives None.
+    """
+    msg = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+    try:
+        header = msg["From"]
+    except (ValueError, IndexError, TypeError):
+        return None
+    addresses = getattr(header, "addresses", ())
+    name = addresses[0].display_name if addresses else parseaddr(str(header or ""))[0]
+    name = " ".join(str(name or "").split()).strip("\"'")
+    return name if name and "@" not in name else None
+
+
 def _date(msg: EmailMessage) -> datetime:
     _header(msg, "Date")
     stamp = getattr(msg["Date"], "datetime", None)

@@ -11,6 +11,7 @@ The client is ``zammad:<ticket.customer_id>``; HTML bodies are converted to text
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from service.ingest import IncomingMessage
 from service.integrations import PayloadError
@@ -30,9 +31,9 @@ SIGNATURE_HEADER = "X-Hub-Signature"
 CHANNEL = "zammad"
 
 
-def verify(raw: bytes, signature: str | None, secret: str) -> None:
-    """Raise SignatureError unless ``signature`` is the HMAC-SHA1 of ``raw`` with ``secret``."""
-    check_prefixed(signature, secret, raw, "sha1")
+def verify(raw: bytes, signature: str | None, secrets: str | Sequence[str]) -> None:
+    """Raise SignatureError unless ``signature`` is the HMAC-SHA1 of ``raw`` with a secret."""
+    check_prefixed(signature, secrets, raw, "sha1")
 
 
 def parse(raw: bytes) -> Parsed:

@@ -34,6 +34,9 @@ LABEL_STEPS: tuple[tuple[str, str], ...] = (
     ("off_hours_pressure", "working_hours"),
 )
 WEIGHTS = {"playbook": 0.35, "labels": 0.2, "risk": 0.15, "semantic": 0.3}
+# Topics (named in data/replies/<lang>.json) that call for a payment or an apology step.
+PAYMENT_TOPICS = frozenset({"payment_due", "invoice_dispute"})
+FAULT_TOPICS = frozenset({"company_fault", "slow_reply"})
 _MAX_QUERY_CHARS = 2000
 
 
@@ -47,17 +50,32 @@ class SuggestedReply:
     labels: list[str] = field(default_factory=list)
 
 
-def playbook_order(labels: list[str], risk_level: str) -> list[tuple[str, float]]:
-    """Steps the playbook prescribes for this situation, with a weight that falls by rank."""
+def playbook_order(
+    labels: list[str], risk_level: str, topics: set[str] | frozenset[str] = frozenset()
+) -> list[tuple[str, float]]:
+    """Steps this situation calls for, most pressing first, with a weight that falls by rank.
+
+    A step is called for by a flag (its label), by the risk level (`part_ways` only at
+    `consider_parting`) or by a topic the message is about (payment, a fault of ours);
+    nothing else. An unflagged message gets a neutral acknowledgement, never a boundary,
+    a refusal, a formal-procedure answer or a payment reminder.
+    """
     steps = [step for label, step in LABEL_STEPS if label in labels]
     if risk_level == "consider_parting":
         steps.append("part_ways")
-    if not steps:
-        # Nothing flagged: acknowledging is a sensible default, but only a weak one,
-        # so that meaning (a payment question, an apology) can win.
-        return [("listen", 0.5)]
-    steps.append("listen")
+    if topics & PAYMENT_TOPICS:
+        steps.append("late_payment")
+    steps.append("listen" if labels else "acknowledge")
+    if topics & FAULT_TOPICS:
+        steps.append("apologise")
     return [(step, 1.0 / (1 + rank)) for rank, step in enumerate(steps)]
+
+
+def eligible(template: Template, labels: list[str], topics: set[str]) -> bool:
+    """A template fits only when its labels and topics (if it names any) are the message's."""
+    if template.labels and not set(template.labels) & set(labels):
+        return False
+    return not template.topics or bool(set(template.topics) & topics)
 
 
 def label_fit(template: Template, labels: list[str]) -> float:
@@ -148,6 +166,16 @@ class ReplySuggester:
             code = detect_language(text)
         return code if code in self.playbook.frames else FALLBACK_LANG
 
+    def topics_of(self, text: str, lang: str) -> set[str]:
+        """Topics found in text by the patterns of the reply language (and English's)."""
+        frames = [self.playbook.frames[lang]]
+        if lang != FALLBACK_LANG:
+            frames.append(self.playbook.frames[FALLBACK_LANG])
+        found: set[str] = set()
+        for frame in frames:
+            found |= frame.topics_of(text[:_MAX_QUERY_CHARS * 5])
+        return found
+
     def _semantic_scores(self, text: str, candidates: list[Template]) -> np.ndarray:
         if self.encoder is None or not text.strip():
             return np.zeros(len(candidates), dtype=np.float32)
@@ -185,8 +213,14 @@ class ReplySuggester:
         if k < 1:
             raise ValueError("k must be at least 1")
         code = self.resolve_lang(text, lang)
-        candidates = self.playbook.for_lang(code)
-        order = dict(playbook_order(labels, risk_level))
+        topics = self.topics_of(text, code)
+        order = dict(playbook_order(labels, risk_level, topics))
+        candidates = [
+            t for t in self.playbook.for_lang(code)
+            if t.step in order and eligible(t, labels, topics)
+        ]
+        if not candidates:
+            return []
         semantic = self._semantic_scores(text, candidates)
         w = WEIGHTS
         scored = []

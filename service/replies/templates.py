@@ -18,6 +18,7 @@ from classifier.types import LABELS
 logger = logging.getLogger(__name__)
 
 STEPS: tuple[str, ...] = (
+    "acknowledge",
     "listen",
     "apologise",
     "boundary_tone",
@@ -40,7 +41,7 @@ VARIABLES: tuple[str, ...] = (
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data" / "replies"
 _LANG = re.compile(r"^[a-z]{2}$")
-_TEMPLATE_KEYS = {"id", "lang", "step", "labels", "risk_levels", "text", "cues"}
+_TEMPLATE_KEYS = {"id", "lang", "step", "labels", "risk_levels", "text", "cues", "topics"}
 
 
 class TemplateError(ValueError):
@@ -58,6 +59,9 @@ class Template:
     # Short example client messages this reply answers; they sharpen the
     # semantic match, since a reply and the message it answers rarely share words.
     cues: tuple[str, ...] = ()
+    # Offered only when the message is about one of these topics (see LanguageFrame.topics):
+    # a payment reminder must never answer a product question.
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,12 @@ class LanguageFrame:
     defaults: dict[str, str]
     weekdays: tuple[str, ...]  # Monday first, short forms
     closed: str  # e.g. "closed on public holidays"
+    # Topic name -> patterns (case-insensitive regular expressions) that reveal it in a message.
+    topics: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+
+    def topics_of(self, text: str) -> set[str]:
+        """The topics whose patterns occur in text."""
+        return {name for name, pats in self.topics.items() if any(p.search(text) for p in pats)}
 
 
 @dataclass
@@ -148,7 +158,25 @@ def _parse_template(raw: Any, lang: str, where: str) -> Template:
     text = _text(raw["text"], f"{where} text")
     _check_text(text, where)
     cues = _str_list(raw.get("cues", []), f"{where} cues", None)
-    return Template(tid, lang, raw["step"], labels, risks, text, cues)
+    topics = _str_list(raw.get("topics", []), f"{where} topics", None)
+    return Template(tid, lang, raw["step"], labels, risks, text, cues, topics)
+
+
+def _parse_topics(raw: Any, where: str) -> dict[str, tuple[re.Pattern[str], ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise TemplateError(f"{where} topics: must map topic names to lists of patterns")
+    out: dict[str, tuple[re.Pattern[str], ...]] = {}
+    for name, patterns in raw.items():
+        items = _str_list(patterns, f"{where} topics.{name}", None)
+        if not items:
+            raise TemplateError(f"{where} topics.{name}: needs at least one pattern")
+        try:
+            out[name] = tuple(re.compile(p, re.IGNORECASE) for p in items)
+        except re.error as exc:
+            raise TemplateError(f"{where} topics.{name}: bad pattern: {exc}") from exc
+    return out
 
 
 def _parse_frame(raw: dict[str, Any], lang: str, where: str) -> LanguageFrame:
@@ -178,6 +206,7 @@ def _parse_frame(raw: dict[str, Any], lang: str, where: str) -> LanguageFrame:
         dict(defaults),
         weekdays,
         pieces["closed"],
+        _parse_topics(raw.get("topics"), where),
     )
 
 
@@ -199,6 +228,9 @@ def load_file(path: Path) -> tuple[LanguageFrame, list[Template]]:
         raise TemplateError(f"{where}: 'templates' must be a non-empty list")
     templates = [_parse_template(t, lang, f"{where} #{i}") for i, t in enumerate(items)]
     for t in templates:
+        unknown = [name for name in t.topics if name not in frame.topics]
+        if unknown:
+            raise TemplateError(f"{where} ({t.id}): topic(s) {unknown} not defined in 'topics'")
         empty = [n for n in placeholders(t.text) if frame.defaults.get(n, "x") == ""]
         if empty:
             raise TemplateError(

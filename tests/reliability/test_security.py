@@ -88,11 +88,12 @@ def test_keys_are_stored_hashed(db_target: DbTarget, tmp_path: Path) -> None:
     env["TONEGUARD_DATABASE_URL"] = db_target.url
     if db_target.schema:
         env["TONEGUARD_DATABASE_SCHEMA"] = db_target.schema
-    done = subprocess.run(
-        [sys.executable, "-c", "from service.cli import app; app(prog_name='toneguard')",
-         "keys", "create", "--tenant", "acme"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
-    )
+    for verb in (["db", "init"], ["keys", "create", "--tenant", "acme"]):
+        done = subprocess.run(
+            [sys.executable, "-c", "from service.cli import app; app(prog_name='toneguard')",
+             *verb],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+        )
     key = done.stdout.strip().splitlines()[-1]
     assert key.startswith("tg_") and len(key) > 30
 

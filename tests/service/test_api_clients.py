@@ -144,3 +144,108 @@ def test_tenant_business_hours_settings(api):
     bad = api.client.put("/v1/tenant/business-hours",
                          json={"weekly": {"mon": [["19:00", "10:00"]]}}, headers=api.h())
     assert bad.status_code == 422
+
+
+def _sender_time(days_ago: int, hour: int, minute: int, offset_hours: int) -> str:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    zone = timezone(timedelta(hours=offset_hours))
+    day = datetime.now(UTC).astimezone(zone) - timedelta(days=days_ago)
+    return day.replace(hour=hour, minute=minute, second=0, microsecond=0).isoformat()
+
+
+def test_last_message_is_the_send_time_not_the_arrival(api):
+    sent = _sender_time(3, 10, 15, 3)
+    ingest(api, "late-sync", "synced", sent_at=sent)
+    row = api.get("/v1/clients", params={"q": "synced"}).json()["items"][0]
+    last = row["last_message"]
+    assert last["message_id"] == "late-sync" and last["sent_utc_offset"] == 180
+    from datetime import datetime
+
+    assert datetime.fromisoformat(last["sent_at"]) == datetime.fromisoformat(sent)
+    assert api.get("/v1/clients/synced").json()["last_message"]["message_id"] == "late-sync"
+
+
+def test_client_search_is_partial_and_ignores_case(api):
+    for mid, cid in (("q1", "Anna.Petrova@Example.com"), ("q2", "bob@example.com"),
+                     ("q3", "Иванов")):
+        ingest(api, mid, cid)
+    ids = [c["client_id"] for c in api.get("/v1/clients", params={"q": "PETROV"}).json()["items"]]
+    assert ids == ["Anna.Petrova@Example.com"]
+    page = api.get("/v1/clients", params={"q": "иван"}).json()
+    assert [c["client_id"] for c in page["items"]] == ["Иванов"] and page["total"] == 1
+
+
+def test_night_and_timeline_follow_the_senders_clock(api):
+    from datetime import UTC, datetime
+
+    # 00:30 in Moscow is 21:30 UTC the day before: night and the next day for the sender.
+    sent = _sender_time(2, 0, 30, 3)
+    ingest(api, "after-midnight", "msk", sent_at=sent)
+    set_labels(api, "after-midnight", ["off_hours_pressure"])
+    card = api.get("/v1/clients/msk").json()
+    assert [r["code"] for r in card["reasons"]] == ["night_pressure"]
+    flagged = [d["date"] for d in card["timeline"] if d["flagged"]]
+    local_day = datetime.fromisoformat(sent).date()
+    assert local_day != datetime.fromisoformat(sent).astimezone(UTC).date()
+    assert flagged == [local_day.isoformat()]
+    assert card["evidence"][0]["sent_utc_offset"] == 180
+
+    # 23:40 in Moscow (20:40 UTC) is night too; 20:40 in UTC would not be.
+    ingest(api, "late-evening", "msk2", sent_at=_sender_time(2, 23, 40, 3))
+    set_labels(api, "late-evening", ["off_hours_pressure"])
+    assert [r["code"] for r in api.get("/v1/clients/msk2").json()["reasons"]] == [
+        "night_pressure"]
+
+
+QUOTING_EMAIL = (
+    "From: Dana Client <dana@example.com>\r\n"
+    "To: support@example.net\r\n"
+    "Subject: Re: refund\r\n"
+    "Date: {date}\r\n"
+    "Message-ID: <quoted-insult-1@example.com>\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "\r\n"
+    "I asked for a refund on Monday.\r\n"
+    "> You are stupid idiots and I will sue you, wrote my brother.\r\n"
+    "And I am still waiting for it.\r\n"
+)
+
+
+def test_evidence_quotes_only_the_clients_own_words(api):
+    from datetime import datetime
+    from email.utils import format_datetime
+
+    from classifier.email_cleanup import clean_message
+    from service.db.models import Message
+
+    sent = format_datetime(datetime.fromisoformat(_sender_time(1, 11, 0, 2)))
+    r = api.client.post("/v1/messages", content=QUOTING_EMAIL.format(date=sent).encode(),
+                        headers={"Content-Type": "message/rfc822", "X-API-Key": api.key_a})
+    assert r.status_code == 200, r.text
+    stored = r.json()["message"]
+    text, ignored = stored["text"], stored["ignored_ranges"]
+    assert ignored and "idiots" in text[ignored[0][0]:ignored[0][1]]
+    # The classifier reads the cleaned text and maps its spans back with to_original: a span
+    # over "refund ... waiting" in the cleaned text covers the quote in the received text.
+    cleaned = clean_message(text)
+    a, b = cleaned.text.index("refund"), cleaned.text.index("waiting") + len("waiting")
+    oa, ob = cleaned.to_original(a, b)
+    assert "idiots" in text[oa:ob]
+    with api.services.db.session() as s:
+        row = s.query(Message).filter_by(message_id=stored["message_id"]).one()
+        row.spans = [{"label": "threat", "start": oa, "end": ob, "text": text[oa:ob],
+                      "score": 0.9}]
+        s.commit()
+    set_labels(api, stored["message_id"], ["threat"])
+
+    card = api.get("/v1/clients/dana@example.com").json()
+    [item] = card["evidence"]
+    assert item["ignored_ranges"] == ignored
+    assert [sp["text"] for sp in item["spans"]] == ["refund on Monday.",
+                                                    "And I am still waiting"]
+    for sp in item["spans"]:
+        assert sp["text"] == text[sp["start"]:sp["end"]]
+        assert all(sp["end"] <= qa or sp["start"] >= qb for qa, qb in ignored)
+    # The brother's "I will sue you" is not the client's legal threat.
+    assert [reason["code"] for reason in card["reasons"]] == ["threat"]

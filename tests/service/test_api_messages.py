@@ -107,3 +107,52 @@ def test_ids_with_slashes_and_email_brackets(api):
     assert r.status_code == 200 and r.json()["message_id"] == mid
     card = api.get("/v1/clients/" + quote("support/anna@example.com", safe=""))
     assert card.status_code == 200 and card.json()["messages_seen"] == 1
+
+
+def test_inbox_sorts_by_send_time_not_arrival(api):
+    # A message sent five days ago arrives after one sent yesterday (a delayed sync).
+    ingest(api, "sent-yesterday", sent_at=iso(days_ago=1))
+    ingest(api, "sent-long-ago", sent_at=iso(days_ago=5))
+    ingest(api, "sent-today", sent_at=iso(days_ago=0.01))
+    items = api.get("/v1/messages").json()["items"]
+    assert [m["message_id"] for m in items] == ["sent-today", "sent-yesterday", "sent-long-ago"]
+
+
+def test_sender_offset_is_kept(api):
+    body = ingest(api, "moscow", sent_at="2026-11-24T23:40:00+03:00")
+    assert body["message"]["sent_utc_offset"] == 180
+    detail = api.get("/v1/messages/moscow").json()
+    assert detail["sent_utc_offset"] == 180
+    assert detail["sent_at"].startswith("2026-11-24T20:40:00")  # the instant, in UTC
+    assert api.get("/v1/messages").json()["items"][0]["sent_utc_offset"] == 180
+    ingest(api, "utc", sent_at="2026-11-24T10:00:00Z")
+    assert api.get("/v1/messages/utc").json()["sent_utc_offset"] == 0
+
+
+def test_inbox_client_search_is_partial_and_ignores_case(api):
+    ingest(api, "s1", "Anna.Petrova@Example.com")
+    ingest(api, "s2", "bob@example.com")
+    ingest(api, "s3", "Иванов Пётр")
+    ingest(api, "s4", "100%_sure")
+
+    def found(q):
+        return sorted(m["message_id"] for m in api.get("/v1/messages", params={"q": q})
+                      .json()["items"])
+
+    assert found("petrova") == ["s1"]
+    assert found("EXAMPLE.COM") == ["s1", "s2"]
+    assert found("иванов") == ["s3"]
+    assert found("%") == ["s4"]  # LIKE wildcards are plain characters
+    assert found("_s") == ["s4"]
+    assert api.get("/v1/messages", params={"q": ""}).status_code == 422
+
+
+def test_message_shows_its_latest_correction(api):
+    ingest(api, "fix-me")
+    assert api.get("/v1/messages/fix-me").json()["correction"] is None
+    r = api.post("/v1/feedback", {"message_id": "fix-me", "labels": ["threat"], "agent": "Olga"})
+    assert r.status_code == 200, r.text
+    detail = api.get("/v1/messages/fix-me").json()
+    assert detail["correction"]["agent"] == "Olga"
+    assert detail["correction"]["labels"] == ["threat"]
+    assert detail["labels"] == ["threat"] and detail["corrected"] is True

@@ -21,7 +21,7 @@ def test_text_is_classified_and_answered(api):
     assert body["risk_level"] == "ok" and body["mode"] == "rules"
     assert body["message_id"] is None
     steps = [x["step"] for x in body["replies"]]
-    assert len(steps) == 3 == len(set(steps))
+    assert 1 <= len(steps) <= 3 and len(steps) == len(set(steps))
     expected = api.services.suggester.suggest(text, body["labels"], body["lang"], "ok", {})
     assert steps == [x.step for x in expected]
     for reply in body["replies"]:
@@ -64,8 +64,12 @@ def test_explicit_language(api, lang, greeting):
 
 
 def test_k_limits_the_count(api):
-    assert len(api.post(URL, {"text": "idiot", "k": 1}).json()["replies"]) == 1
-    assert len(api.post(URL, {"text": "idiot", "k": 6}).json()["replies"]) == 6
+    every = ["aggression", "threat", "unreasonable_demand", "off_hours_pressure"]
+    _stored(api, "all", every, text="idiot, see you in court, do it free tonight")
+    assert len(api.post(URL, {"message_id": "all", "k": 1}).json()["replies"]) == 1
+    assert len(api.post(URL, {"message_id": "all", "k": 3}).json()["replies"]) == 3
+    # One step per flag plus listening: no filler beyond what fits.
+    assert len(api.post(URL, {"message_id": "all", "k": 10}).json()["replies"]) == 5
 
 
 def test_business_hours_are_quoted_from_the_tenant_or_request(api):
@@ -84,7 +88,7 @@ def test_stored_message_uses_its_client_risk(api):
     _stored(api, "m-1", [], text="Hello, where is my parcel?")
     body = api.post(URL, {"message_id": "m-1"}).json()
     assert body["message_id"] == "m-1" and body["labels"] == []
-    assert body["risk_level"] == "ok" and body["replies"][0]["step"] == "listen"
+    assert body["risk_level"] == "ok" and body["replies"][0]["step"] == "acknowledge"
     for i in range(8):
         _stored(api, f"t-{i}", ["threat", "aggression"], text=f"see you in court, part {i}")
     level = api.get("/v1/clients/c-1").json()["risk_level"]
@@ -152,3 +156,60 @@ def test_turned_off_is_503(api):
     api.services.suggester = None
     r = api.post(URL, {"text": "hi"})
     assert r.status_code == 503 and r.json()["error"] == "unavailable"
+
+
+def test_sent_at_is_accepted_and_says_whose_clock(api):
+    """An offset is the sender's clock; a time without one is read in the tenant's zone."""
+    hours = {"timezone": "Europe/Berlin", "weekly": {"mon": [["09:00", "18:00"]]}}
+    r = api.post(URL, {"text": "Where is my parcel?", "sent_at": "2026-11-28T23:40:00+03:00"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["sent_at"].startswith("2026-11-28T23:40:00") and body["sent_at"].endswith("+03:00")
+    assert body["sent_at_read_in"] == "sender offset"
+    naive = api.post(URL, {"text": "Where is my parcel?", "sent_at": "2026-11-28T23:40:00",
+                           "business_hours": hours}).json()
+    assert naive["sent_at"] == "2026-11-28T23:40:00+01:00"
+    assert naive["sent_at_read_in"] == "tenant zone Europe/Berlin"
+    plain = api.post(URL, {"text": "Where is my parcel?"}).json()
+    assert plain["sent_at"] is None and plain["sent_at_read_in"] is None
+
+
+def test_sent_at_judges_off_hours_like_classify(api):
+    """The on-the-spot classification sees the send time, as /v1/classify does."""
+    text = "Answer me right now!!!"
+    for when in ("2026-11-28T23:40:00+03:00", "2026-11-24T14:00:00+03:00"):
+        classified = api.post("/v1/classify", {"messages": [{"text": text, "sent_at": when}]})
+        body = api.post(URL, {"text": text, "sent_at": when}).json()
+        assert body["labels"] == classified.json()["results"][0]["labels"]
+
+
+@pytest.mark.parametrize("body", [
+    {"text": "hi", "sent_at": "yesterday"},
+    {"text": "hi", "sent_at": "1900-01-01T00:00:00+00:00"},
+    {"message_id": "m-1", "sent_at": "2026-11-28T23:40:00+03:00"},
+])
+def test_bad_sent_at_is_422(api, body):
+    r = api.post(URL, body)
+    assert r.status_code == 422, r.text
+
+
+def test_client_name_fills_the_greeting(api):
+    body = api.post(URL, {"text": "Where is my parcel?", "client_name": "Anna Lee"}).json()
+    assert body["replies"] and all(x["text"].startswith("Hello Anna Lee,")
+                                   for x in body["replies"])
+
+
+def test_raw_email_from_name_fills_the_greeting(api):
+    mail = (
+        "From: =?utf-8?b?0JDQvdC90LAg0J/QtdGC0YDQvtCy0LA=?= <anna@example.ru>\r\n"
+        "To: support@example.com\r\nSubject: =?utf-8?b?0JfQsNC60LDQtw==?=\r\n"
+        "Date: Tue, 24 Nov 2026 10:00:00 +0300\r\nMessage-ID: <from-name-1@example.ru>\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        "Добрый день! Подскажите, когда придёт мой заказ?\r\n"
+    ).encode()
+    r = api.client.post("/v1/messages", content=mail, headers={
+        "Content-Type": "message/rfc822", "X-API-Key": api.key_a})
+    assert r.status_code == 200, r.text
+    replies = r.json()["replies"]
+    assert replies and all(x["text"].startswith("Здравствуйте, Анна Петрова!") for x in replies)

@@ -77,3 +77,31 @@ def test_night_is_read_in_the_tenants_zone():
     fact = _fact(["off_hours_pressure"], 1, hour=20)  # 20:00 UTC = 23:00 in Moscow
     assert reasons([fact], NOW)[0].code == "off_hours_pressure"
     assert reasons([fact], NOW, ZoneInfo("Europe/Moscow"))[0].code == "night_pressure"
+
+
+def test_night_is_the_senders_night_else_the_tenants():
+    at = datetime(2026, 11, 24, 20, 40, tzinfo=UTC)  # 23:40 in Moscow, 21:40 in Berlin
+
+    def codes(offset, tz=None):
+        fact = FlaggedFact(["off_hours_pressure"], at, True, [], utc_offset=offset)
+        return [r.code for r in reasons([fact], NOW, tz)]
+
+    assert codes(180) == ["night_pressure"]
+    assert codes(0) == ["off_hours_pressure"]
+    assert codes(180, ZoneInfo("America/New_York")) == ["night_pressure"]  # the sender wins
+    assert codes(None, ZoneInfo("Europe/Moscow")) == ["night_pressure"]  # no offset: tenant
+    assert codes(None, ZoneInfo("Europe/Berlin")) == ["off_hours_pressure"]
+
+
+def test_spans_are_cut_to_the_clients_own_text():
+    from service.evidence import own_spans
+
+    text = "Pay now.\n> you idiots\nOr else."
+    quote = (9, 21)
+    span = {"label": "threat", "start": 0, "end": len(text), "text": text, "score": 0.8}
+    cut = own_spans(text, [span], [quote])
+    assert [(s["start"], s["end"], s["text"]) for s in cut] == [(0, 8, "Pay now."),
+                                                                (22, 30, "Or else.")]
+    inside = {"label": "aggression", "start": 15, "end": 21, "text": "idiots", "score": 0.9}
+    assert own_spans(text, [inside], [quote]) == []
+    assert own_spans(text, [inside], []) == [inside]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import time
@@ -17,7 +18,9 @@ from classifier.email_cleanup import clean_message
 from service.ingest import IncomingMessage
 from service.integrations import PayloadError, SignatureError, chatwoot, zammad
 from service.integrations.common import Ignored
-from service.integrations.signatures import secret_for, sign
+from service.integrations.long_text import size_message
+from service.integrations.signatures import secrets_for, sign
+from service.integrations.tokens import RedactTokens, check_token, redact, tokens_for
 
 PAYLOADS = Path(__file__).parent / "payloads"
 SECRET = "whsec-test-0123456789"
@@ -229,9 +232,86 @@ def test_secret_lookup_is_per_tenant() -> None:
         chatwoot_webhook_secret=SecretStr("global-cw"),
         zammad_webhook_secret=None,
     )
-    assert secret_for(settings, "acme", "chatwoot") == "acme-cw"
-    assert secret_for(settings, "default", "chatwoot") == "global-cw"
-    assert secret_for(settings, "other", "chatwoot") is None
-    assert secret_for(settings, "acme", "zammad") is None
-    assert secret_for(settings, "default", "zammad") is None
-    assert json.dumps(secret_for(settings, "acme", "chatwoot"))
+    assert secrets_for(settings, "acme", "chatwoot") == ["acme-cw"]
+    assert secrets_for(settings, "default", "chatwoot") == ["global-cw"]
+    assert secrets_for(settings, "other", "chatwoot") == []
+    assert secrets_for(settings, "acme", "zammad") == []
+    assert secrets_for(settings, "default", "zammad") == []
+    assert json.dumps(secrets_for(settings, "acme", "chatwoot"))
+
+
+def test_several_secrets_per_tenant_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON setting takes a list per helpdesk, and the old single string still works."""
+    from service.config import Settings
+
+    monkeypatch.setenv("TONEGUARD_WEBHOOK_SECRETS", json.dumps(
+        {"acme": {"chatwoot": ["account-wh", "inbox-wh"], "zammad": "zm"}}))
+    monkeypatch.setenv("TONEGUARD_WEBHOOK_TOKENS", json.dumps({"acme": {"chatwoot": "tok"}}))
+    settings = Settings()
+    assert secrets_for(settings, "acme", "chatwoot") == ["account-wh", "inbox-wh"]
+    assert secrets_for(settings, "acme", "zammad") == ["zm"]
+    assert tokens_for(settings, "acme", "chatwoot") == ["tok"]
+    assert "account-wh" not in repr(settings) and "tok" not in str(settings.webhook_tokens)
+
+
+def test_chatwoot_signature_with_any_of_several_secrets() -> None:
+    body = _raw("chatwoot_message_created.json")
+    for secret in ("account-webhook-secret", "inbox-webhook-secret"):
+        signature, stamp = _chatwoot_headers(body, secret=secret)
+        chatwoot.verify(body, signature, stamp, ["account-webhook-secret", "inbox-webhook-secret"])
+    signature, stamp = _chatwoot_headers(body, secret="third")
+    with pytest.raises(SignatureError):
+        chatwoot.verify(body, signature, stamp, ["account-webhook-secret", "inbox-webhook-secret"])
+    with pytest.raises(SignatureError):
+        chatwoot.verify(body, signature, stamp, [])
+
+
+def test_url_tokens() -> None:
+    check_token("t-1", ["t-0", "t-1"])
+    for given in ("t-2", "", None, "t-1 ", "T-1"):
+        with pytest.raises(SignatureError):
+            check_token(given, ["t-0", "t-1"])
+    with pytest.raises(SignatureError):
+        check_token("t-1", [])
+
+
+def test_access_log_lines_never_show_the_token() -> None:
+    """uvicorn's access log call, as uvicorn makes it, passes through the redaction filter."""
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "POST", "/v1/webhooks/chatwoot?tenant=acme&token=s3cr3t-t0ken",
+         "1.1", 200), None)
+    assert RedactTokens().filter(record)
+    line = record.getMessage()
+    assert "s3cr3t-t0ken" not in line and "token=***" in line and "tenant=acme" in line
+    assert redact("/x?token=abc&tenant=a") == "/x?token=***&tenant=a"
+
+
+# -- Long texts ----------------------------------------------------------------------------
+
+
+def test_long_thread_is_kept_and_only_the_clients_own_text_is_read() -> None:
+    msg = chatwoot.parse(_raw("chatwoot_email_long_thread.json"))
+    assert isinstance(msg, IncomingMessage)
+    assert len(msg.text) > 20_000
+    sized = size_message(msg, 20_000, 200_000)
+    assert sized.message.text == msg.text
+    assert (sized.classify_end, sized.truncated, sized.stored_trimmed) == (None, False, False)
+    assert sized.own_chars is not None and sized.own_chars < 1_000
+
+
+def test_own_text_over_the_limit_is_cut_at_a_word() -> None:
+    own = " ".join(f"word{i}" for i in range(3_000))  # ~26k characters, nothing quoted
+    msg = IncomingMessage(message_id="m", client_id="c", text=own + "\n\n> quoted\n> more")
+    sized = size_message(msg, 20_000, 200_000)
+    assert sized.truncated and sized.classify_end is not None
+    assert 19_900 < sized.classify_end <= 20_000
+    assert msg.text[sized.classify_end - 1] == " "
+
+
+def test_text_over_the_storage_cap_is_trimmed_with_a_note() -> None:
+    msg = IncomingMessage(message_id="m", client_id="c", text="a " * 30_000)
+    sized = size_message(msg, 20_000, 25_000)
+    assert sized.stored_trimmed and sized.received_chars == 60_000
+    assert len(sized.message.text) <= 25_000
+    assert sized.message.text.endswith("of 60000 characters received are kept]")

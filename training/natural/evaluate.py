@@ -3,7 +3,7 @@ real vs written, real complaints vs comments, hard-negative kinds, and any `--by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from classifier.model import ToneClassifier
 
 BY_CHOICES = ("source", "domain", "channel")
+CHUNK = 256  # rows per model call when progress is reported
 
 
 def _kind(row: dict[str, Any]) -> str | None:
@@ -41,11 +42,22 @@ def breakdowns(rows: Sequence[dict[str, Any]], by: Sequence[str] = ()) -> dict[s
 
 
 def evaluate_rows(clf: ToneClassifier, rows: Sequence[dict[str, Any]],
-                  by: Sequence[str] = ()) -> dict[str, Any]:
-    """Every figure for labelled rows (`text`, `labels`, optional `sent_at`, `lang`, ...)."""
+                  by: Sequence[str] = (),
+                  progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Every figure for labelled rows (`text`, `labels`, optional `sent_at`, `lang`, ...).
+
+    `progress(n)` hears of every `CHUNK` rows scored (a CLI progress bar)."""
     times = [datetime.fromisoformat(str(r["sent_at"])) if r.get("sent_at") else None
              for r in rows]
-    probs = clf.predict_proba([r["text"] for r in rows], sent_at=times)
+    texts = [r["text"] for r in rows]
+    if progress is None:
+        probs = clf.predict_proba(texts, sent_at=times)
+    else:
+        parts = []
+        for i in range(0, len(texts), CHUNK):
+            parts.append(clf.predict_proba(texts[i:i + CHUNK], sent_at=times[i:i + CHUNK]))
+            progress(len(parts[-1]))
+        probs = np.concatenate(parts) if parts else np.zeros((0, len(clf.labels)))
     y = np.array([[lab in r["labels"] for lab in clf.labels] for r in rows], dtype=int)
     return evaluate_arrays(y, probs, clf.thresholds, clf.labels, [r.get("lang") for r in rows],
                            [r.get("hard_negative") for r in rows], breakdowns(rows, by))

@@ -9,6 +9,7 @@ from service.api.deps import ServicesDep, TenantDep
 from service.api.schemas.classify import ClassifyRequest, ClassifyResponse, ClassifyResult
 from service.api.schemas.common import ModelInfo, errors
 from service.hours import effective_hours, to_classifier_hours
+from service.sensitivity import tenant_decision
 
 router = APIRouter(prefix="/v1", tags=["classify"])
 ERRORS = errors(401, 413, 422)
@@ -32,9 +33,10 @@ async def classify(
     check_text_size([m.text for m in body.messages], services.settings.max_text_chars)
     override = body.business_hours.as_json() if body.business_hours else None
     hours = effective_hours(services.settings.business_hours, tenant.business_hours, override)
+    cut, _ = tenant_decision(services.engine.model_thresholds, tenant.sensitivity)
     preds = await services.engine.classify(
         [m.text for m in body.messages], [m.sent_at for m in body.messages],
-        to_classifier_hours(hours),
+        to_classifier_hours(hours), thresholds=cut,
     )
     for p in preds:
         services.metrics.count_labels(p.labels, "classify")

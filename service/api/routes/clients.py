@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query
 
@@ -18,7 +17,8 @@ from service.api.schemas.clients import (
     FeedbackRequest,
     FeedbackResponse,
 )
-from service.api.schemas.common import Identifier, RiskLevel, errors
+from service.api.schemas.common import ClientQuery, Identifier, RiskLevel, errors
+from service.clock import tenant_zone
 from service.feedback import apply_feedback
 from service.hours import effective_hours
 from service.reads import client_card, delete_client, list_clients
@@ -37,7 +37,7 @@ def get_client(
     card = client_card(
         session, tenant.id, client_id, now=datetime.now(UTC),
         half_life=services.settings.risk_half_life_days,
-        tz=ZoneInfo(str(hours.get("timezone") or "UTC")), evidence_limit=evidence_limit,
+        tz=tenant_zone(hours.get("timezone")), evidence_limit=evidence_limit,
     )
     if card is None:
         raise HTTPException(404, f"no client {client_id!r}")
@@ -48,18 +48,20 @@ def get_client(
 def get_clients(
     tenant: TenantDep, services: ServicesDep, session: SessionDep,
     risk_level: RiskLevel | None = None,
+    q: ClientQuery | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ClientPage:
-    """Clients sorted by current risk, riskiest first."""
-    tallies, last_seen, total = list_clients(
+    """Clients sorted by current risk, riskiest first; `q`: part of the client id, any case."""
+    tallies, last_seen, total, last = list_clients(
         session, tenant.id, now=datetime.now(UTC),
-        half_life=services.settings.risk_half_life_days, level=risk_level, limit=limit,
+        half_life=services.settings.risk_half_life_days, level=risk_level, q=q, limit=limit,
         offset=offset,
     )
     items = [
-        ClientSummary(**convert.tally_out(t).model_dump(), last_seen=seen)
-        for t, seen in zip(tallies, last_seen, strict=True)
+        ClientSummary(**convert.tally_out(t).model_dump(), last_seen=seen,
+                      last_message=convert.last_message(m))
+        for t, seen, m in zip(tallies, last_seen, last, strict=True)
     ]
     return ClientPage(items=items, total=total, limit=limit, offset=offset)
 

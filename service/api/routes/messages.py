@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from service.api import convert
 from service.api.deps import ServicesDep, SessionDep, TenantDep
 from service.api.routes.classify import check_text_size
-from service.api.schemas.common import Identifier, Label, ReplyOut, RiskLevel, errors
+from service.api.schemas.common import ClientQuery, Identifier, Label, ReplyOut, RiskLevel, errors
 from service.api.schemas.messages import (
     IngestRequest,
     IngestResponse,
@@ -23,7 +23,7 @@ from service.context import Services, TenantContext
 from service.hours import effective_hours
 from service.ingest import IncomingMessage, ingest_message
 from service.integrations.raw_email_route import RFC822_OPENAPI, RawEmailAwareRoute
-from service.reads import inbox, message_detail
+from service.reads import inbox, latest_correction, message_detail
 
 logger = logging.getLogger(__name__)
 # RawEmailAwareRoute: POST /v1/messages also takes Content-Type: message/rfc822.
@@ -81,14 +81,17 @@ def list_messages(
     label: Label | None = None,
     risk_level: RiskLevel | None = None,
     client_id: Annotated[Identifier | None, Query()] = None,
+    q: ClientQuery | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> MessagePage:
-    """The inbox: newest first, filtered by label, client risk level or client."""
+    """The inbox: newest first by send time (arrival time for messages without one),
+    filtered by label, client risk level, client id, or `q`: part of the client id, any case.
+    """
     rows, total = inbox(
         session, tenant.id, now=datetime.now(UTC),
         half_life=services.settings.risk_half_life_days, label=label, level=risk_level,
-        client_id=client_id, limit=limit, offset=offset,
+        client_id=client_id, client_q=q, limit=limit, offset=offset,
     )
     return MessagePage(items=[convert.summary(r) for r in rows], total=total, limit=limit,
                        offset=offset)
@@ -99,8 +102,9 @@ def list_messages(
 def get_message(
     message_id: Identifier, tenant: TenantDep, services: ServicesDep, session: SessionDep
 ) -> MessageDetail:
-    """One stored message with spans, ignored ranges and its client's current risk."""
+    """One stored message with spans, ignored ranges, its client's current risk and the
+    latest agent correction."""
     found = message_detail(session, tenant.id, message_id, services.settings.risk_half_life_days)
     if found is None:
         raise HTTPException(404, f"no message {message_id!r}")
-    return convert.message_detail(*found)
+    return convert.message_detail(*found, latest_correction(session, tenant.id, message_id))

@@ -7,25 +7,17 @@ client's current risk level; a bare text is classified on the spot, stores nothi
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, model_validator
 
 from service.api.deps import ServicesDep, TenantDep
 from service.api.routes.classify import check_text_size
-from service.api.schemas.common import (
-    BusinessHoursIn,
-    Identifier,
-    Label,
-    MessageText,
-    ReplyOut,
-    RiskLevel,
-    ShortText,
-    Strict,
-    errors,
-)
+from service.api.schemas.common import ReplyOut, errors
+from service.api.schemas.replies import SuggestRequest, SuggestResponse
+from service.clock import tenant_zone
 from service.context import Services, TenantContext
 from service.hours import effective_hours, to_classifier_hours
 from service.reads import find_client, message_detail
@@ -34,45 +26,28 @@ from service.views import client_tally
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["replies"])
 
-Name = Annotated[ShortText, Field(max_length=200)]
-LangCode = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$", max_length=35)]
 
+def read_sent_at(
+    sent_at: datetime | None, hours: dict[str, Any]
+) -> tuple[datetime | None, str | None]:
+    """The send time made aware, and whose clock it was read on.
 
-class SuggestRequest(Strict):
-    text: MessageText | None = Field(None, description="A message to answer (not stored).")
-    message_id: Identifier | None = Field(None, description="A stored message to answer.")
-    client_id: Identifier | None = Field(
-        None, description="With `text`: use this known client's risk level."
-    )
-    k: int = Field(3, ge=1, le=10, description="How many replies, each for a different step.")
-    client_name: Name | None = None
-    agent_name: Name | None = None
-    company: Name | None = None
-    lang: LangCode | None = Field(None, description="Reply language; default: the message's.")
-    business_hours: BusinessHoursIn | None = Field(
-        None, description="Overrides the tenant's business hours quoted in replies."
-    )
-
-    @model_validator(mode="after")
-    def _one_source(self) -> SuggestRequest:
-        if (self.text is None) == (self.message_id is None):
-            raise ValueError("give exactly one of `text` and `message_id`")
-        if self.client_id is not None and self.message_id is not None:
-            raise ValueError("`client_id` goes with `text`; a stored message knows its client")
-        return self
-
-
-class SuggestResponse(BaseModel):
-    message_id: str | None
-    lang: str = Field(description="The language the replies are written in.")
-    labels: list[Label] = Field(description="The message's flags that steered the choice.")
-    risk_level: RiskLevel
-    mode: str = Field(description="`semantic` (labels, risk and meaning) or `rules`.")
-    replies: list[ReplyOut]
+    A time without an offset is read in the tenant's zone (its business hours' zone),
+    the zone its agents think in; UTC when the tenant names none.
+    """
+    if sent_at is None:
+        return None, None
+    if sent_at.tzinfo is not None:
+        return sent_at, "sender offset"
+    zone_name = hours.get("timezone")
+    zone = tenant_zone(zone_name)
+    basis = f"tenant zone {zone_name}" if zone is not UTC else "UTC"
+    return sent_at.replace(tzinfo=zone), basis
 
 
 async def _situation(
-    body: SuggestRequest, tenant: TenantContext, services: Services, hours: dict[str, Any]
+    body: SuggestRequest, tenant: TenantContext, services: Services, hours: dict[str, Any],
+    sent_at: datetime | None,
 ) -> tuple[str, list[str], str | None, str]:
     """(text, labels, language, risk level) of the message to answer."""
     half_life = services.settings.risk_half_life_days
@@ -106,7 +81,7 @@ async def _situation(
         if found_level is None:
             raise HTTPException(404, f"no client {body.client_id!r}")
         risk = found_level
-    [pred] = await services.engine.classify([body.text], [None], to_classifier_hours(hours))
+    [pred] = await services.engine.classify([body.text], [sent_at], to_classifier_hours(hours))
     return body.text, list(pred.labels), pred.lang, risk
 
 
@@ -114,13 +89,18 @@ async def _situation(
              responses=errors(401, 404, 413, 422, 503))
 async def suggest(body: SuggestRequest, tenant: TenantDep,
                   services: ServicesDep) -> SuggestResponse:
-    """The top `k` replies in the message's language, variables filled, one per step."""
+    """Up to `k` replies in the message's language, variables filled, one per step.
+
+    Only replies that fit the message's flags, its client's risk and its topic come back:
+    none, or a neutral acknowledgement, for a message with no flag.
+    """
     suggester = services.suggester
     if suggester is None:
         raise HTTPException(503, "reply suggestions are turned off (TONEGUARD_REPLIES_MODE)")
     override = body.business_hours.as_json() if body.business_hours else None
     hours = effective_hours(services.settings.business_hours, tenant.business_hours, override)
-    text, labels, lang, risk = await _situation(body, tenant, services, hours)
+    sent_at, read_in = read_sent_at(body.sent_at, hours)
+    text, labels, lang, risk = await _situation(body, tenant, services, hours, sent_at)
     variables = {
         name: value
         for name, value in (("client_name", body.client_name), ("agent_name", body.agent_name),
@@ -137,6 +117,8 @@ async def suggest(body: SuggestRequest, tenant: TenantDep,
         "labels": labels,
         "risk_level": risk,
         "mode": suggester.mode,
+        "sent_at": sent_at,
+        "sent_at_read_in": read_in,
         "replies": [ReplyOut(id=r.id, step=r.step, lang=r.lang, text=r.text, score=r.score,
                              labels=list(r.labels)) for r in replies],
     })

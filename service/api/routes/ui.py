@@ -83,6 +83,16 @@ def try_page(request: Request) -> Response:
     return _page(request, "try")
 
 
+@router.get("/ui/settings", response_class=HTMLResponse)
+def settings_page(request: Request) -> Response:
+    return _page(request, "settings")
+
+
+@router.get("/ui/review", response_class=HTMLResponse)
+def review_page(request: Request) -> Response:
+    return _page(request, "review")
+
+
 @router.get("/ui/static/{name:path}")
 def static_file(name: str) -> Response:
     if name not in STATIC_FILES:

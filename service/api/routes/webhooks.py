@@ -1,59 +1,86 @@
 """Helpdesk webhooks: ``POST /v1/webhooks/chatwoot`` and ``POST /v1/webhooks/zammad``.
 
 A webhook URL carries no API key, so the URL names the tenant (``?tenant=acme``, default
-``default``) and the delivery must be signed with that tenant's secret for that helpdesk
-(see service.integrations.signatures). Order of checks: signature (401) on the raw bytes,
-then the payload (422 naming the field), then the tenant (404), then ingest, which is
-idempotent on the helpdesk's own message/article id, so retried deliveries count once.
-Deliveries with nothing to classify (other events, agents' replies, private notes,
-attachments only) are answered 200 with ``status: "ignored"`` so helpdesks do not retry.
+``default``) and the delivery must prove it comes from that tenant's helpdesk: a signature
+made with one of the tenant's secrets for that helpdesk (the default; see
+service.integrations.signatures), or, for senders that cannot sign (Chatwoot before
+4.11.2), one of the tenant's URL tokens (``&token=...``; service.integrations.tokens).
+Order of checks: body size (413, ``webhook_max_body_bytes``), authentication (401) on the
+raw bytes, then the payload (422 naming the field), then the tenant (404), then ingest,
+which is idempotent on the helpdesk's own message/article id, so retried deliveries count
+once. Long e-mail threads are stored, not refused: only the client's own text is
+classified (service.integrations.long_text). Deliveries with nothing to classify (other
+events, agents' replies, private notes, attachments only) are answered 200 with
+``status: "ignored"`` so helpdesks do not retry.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Annotated, Literal
+from collections.abc import Callable, Sequence
+from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from service.api.deps import ServicesDep
-from service.api.routes.classify import check_text_size
 from service.api.schemas.common import errors
+from service.api.schemas.webhooks import WebhookResult
 from service.context import Services, TenantContext
 from service.db.models import Tenant
 from service.ingest import ingest_message
 from service.integrations import PayloadError, SignatureError, chatwoot, zammad
 from service.integrations.common import Ignored, Parsed
-from service.integrations.signatures import DEFAULT_TENANT, secret_for
+from service.integrations.long_text import size_message
+from service.integrations.signatures import DEFAULT_TENANT, secrets_for
+from service.integrations.tokens import check_token, install_log_redaction, tokens_for
+from service.writeback.note import is_own_note
+from service.writeback.schedule import schedule_writeback
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+# The URL token must not reach the access log (uvicorn logs the query string).
+install_log_redaction()
 
 TenantName = Annotated[
     str,
     Query(min_length=1, max_length=100, pattern=r"^[\w.@-]+$",
           description="The toneguard tenant this helpdesk belongs to."),
 ]
+UrlToken = Annotated[
+    str | None,
+    Query(max_length=256, description="One of the tenant's webhook tokens "
+          "(TONEGUARD_WEBHOOK_TOKENS), for senders that cannot sign their deliveries."),
+]
 
 
-class WebhookResult(BaseModel):
-    status: Literal["ingested", "duplicate", "ignored"]
-    reason: str | None = Field(default=None, description="Why a delivery was ignored.")
-    message_id: str | None = None
-    client_id: str | None = None
-    labels: list[str] = Field(default_factory=list)
-    risk_level: str | None = None
+def _authenticate(services: Services, tenant: str, helpdesk: str, token: str | None,
+                  check_signature: Callable[[Sequence[str]], None]) -> str:
+    """How the delivery proved its origin ("signature" or "token"); 401 when it did not.
 
-
-def _secret(services: Services, tenant: str, helpdesk: str) -> str:
-    secret = secret_for(services.settings, tenant, helpdesk)
-    if secret is None:
-        raise HTTPException(401, f"no {helpdesk} webhook secret is configured for this tenant")
-    return secret
+    A signature is checked whenever the tenant has secrets for this helpdesk; a URL token
+    is an alternative, accepted when it matches one of the tenant's tokens.
+    """
+    secrets = secrets_for(services.settings, tenant, helpdesk)
+    tokens = tokens_for(services.settings, tenant, helpdesk)
+    if not secrets and not tokens:
+        raise HTTPException(401, f"no {helpdesk} webhook secret or token is configured "
+                                 "for this tenant")
+    problems: list[str] = []
+    if secrets:
+        try:
+            check_signature(secrets)
+            return "signature"
+        except SignatureError as exc:
+            problems.append(f"signature rejected: {exc}")
+    if token is not None or not secrets:
+        try:
+            check_token(token, tokens)
+            return "token"
+        except SignatureError as exc:
+            problems.append(str(exc))
+    raise HTTPException(401, f"{helpdesk} delivery not authenticated: " + "; ".join(problems))
 
 
 def _tenant_by_name(services: Services, name: str) -> TenantContext | None:
@@ -61,10 +88,13 @@ def _tenant_by_name(services: Services, name: str) -> TenantContext | None:
         row = session.scalar(select(Tenant).where(Tenant.name == name))
         if row is None:
             return None
-        return TenantContext(id=row.id, name=row.name, business_hours=row.business_hours)
+        return TenantContext(id=row.id, name=row.name, business_hours=row.business_hours,
+                             sensitivity=row.sensitivity)
 
 
-def _parse(parse: Callable[[bytes], Parsed], raw: bytes) -> Parsed:
+def _parse(parse: Callable[[bytes], Parsed], raw: bytes, helpdesk: str = "") -> Parsed:
+    if helpdesk and is_own_note(helpdesk, raw):
+        return Ignored("toneguard's own note (write-back echo)")
     try:
         result = parse(raw)
     except PayloadError as exc:
@@ -72,19 +102,28 @@ def _parse(parse: Callable[[bytes], Parsed], raw: bytes) -> Parsed:
     return result
 
 
-async def _deliver(services: Services, tenant_name: str, parsed: Parsed) -> WebhookResult:
+async def _deliver(services: Services, tenant_name: str, parsed: Parsed, raw: bytes = b"",
+                   helpdesk: str = "") -> WebhookResult:
     if isinstance(parsed, Ignored):
         return WebhookResult(status="ignored", reason=parsed.reason)
     tenant = await run_in_threadpool(_tenant_by_name, services, tenant_name)
     if tenant is None:
         raise HTTPException(404, f"tenant {tenant_name!r} does not exist; create it with "
                                  f"`toneguard keys create --tenant {tenant_name}`")
-    check_text_size([parsed.text], services.settings.max_text_chars)
-    result = await ingest_message(services, tenant, parsed)
+    settings = services.settings
+    sized = await run_in_threadpool(size_message, parsed, settings.max_text_chars,
+                                    settings.webhook_max_stored_chars)
+    result = await ingest_message(services, tenant, sized.message,
+                                  max_chars=settings.webhook_max_stored_chars,
+                                  classify_end=sized.classify_end)
+    if helpdesk:  # tags and a note back on the conversation (service.writeback), via the queue
+        await run_in_threadpool(schedule_writeback, services, tenant, helpdesk, raw, result)
     return WebhookResult(
         status="ingested" if result.created else "duplicate", reason=None,
         message_id=parsed.message_id, client_id=parsed.client_id,
         labels=list(result.message.labels), risk_level=result.tally.risk_level,
+        truncated=sized.truncated, stored_trimmed=sized.stored_trimmed,
+        received_chars=sized.received_chars,
     )
 
 
@@ -94,16 +133,17 @@ async def chatwoot_webhook(
     request: Request,
     services: ServicesDep,
     tenant: TenantName = DEFAULT_TENANT,
+    token: UrlToken = None,
     signature: Annotated[str | None, Header(alias=chatwoot.SIGNATURE_HEADER)] = None,
     timestamp: Annotated[str | None, Header(alias=chatwoot.TIMESTAMP_HEADER)] = None,
 ) -> WebhookResult:
     """Chatwoot `message_created`: incoming, non-private messages are classified and counted."""
     raw = await request.body()
-    try:
-        chatwoot.verify(raw, signature, timestamp, _secret(services, tenant, "chatwoot"))
-    except SignatureError as exc:
-        raise HTTPException(401, f"chatwoot signature rejected: {exc}") from exc
-    return await _deliver(services, tenant, _parse(chatwoot.parse, raw))
+    how = _authenticate(services, tenant, "chatwoot", token,
+                        lambda secrets: chatwoot.verify(raw, signature, timestamp, secrets))
+    logger.debug("chatwoot delivery for tenant %s authenticated by %s", tenant, how)
+    return await _deliver(services, tenant, _parse(chatwoot.parse, raw, "chatwoot"), raw,
+                          "chatwoot")
 
 
 @router.post("/zammad", response_model=WebhookResult,
@@ -112,12 +152,13 @@ async def zammad_webhook(
     request: Request,
     services: ServicesDep,
     tenant: TenantName = DEFAULT_TENANT,
+    token: UrlToken = None,
     signature: Annotated[str | None, Header(alias=zammad.SIGNATURE_HEADER)] = None,
 ) -> WebhookResult:
     """Zammad trigger: the customer's non-internal article is classified and counted."""
     raw = await request.body()
-    try:
-        zammad.verify(raw, signature, _secret(services, tenant, "zammad"))
-    except SignatureError as exc:
-        raise HTTPException(401, f"zammad signature rejected: {exc}") from exc
-    return await _deliver(services, tenant, _parse(zammad.parse, raw))
+    how = _authenticate(services, tenant, "zammad", token,
+                        lambda secrets: zammad.verify(raw, signature, secrets))
+    logger.debug("zammad delivery for tenant %s authenticated by %s", tenant, how)
+    return await _deliver(services, tenant, _parse(zammad.parse, raw, "zammad"), raw,
+                          "zammad")

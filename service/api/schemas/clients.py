@@ -21,12 +21,24 @@ from service.api.schemas.common import (
 class Evidence(BaseModel):
     message_id: str
     sent_at: dt.datetime | None
+    sent_utc_offset: int | None = None
     received_at: dt.datetime
     channel: str | None
     labels: list[str]
     text: str
-    spans: list[SpanOut]
+    spans: list[SpanOut] = Field(description="Only in the client's own words: never inside "
+                                             "ignored_ranges (quotes, signatures).")
+    ignored_ranges: list[tuple[int, int]] = Field(default_factory=list)
     outside_business_hours: bool | None
+
+
+class LastMessage(BaseModel):
+    """When the client's latest message was sent (on their clock), or arrived."""
+
+    message_id: str
+    sent_at: dt.datetime | None
+    sent_utc_offset: int | None
+    received_at: dt.datetime
 
 
 class TimelineDay(BaseModel):
@@ -42,7 +54,10 @@ class ClientDetail(TallyOut):
     last_seen: dt.datetime
     reasons: list[ReasonOut]
     evidence: list[Evidence] = Field(description="Flagged messages, newest first.")
-    timeline: list[TimelineDay] = Field(description="Flagged messages per day, last 30 days.")
+    timeline: list[TimelineDay] = Field(
+        description="Flagged messages per day, last 30 days, each on its sender's calendar "
+                    "(the tenant's zone where the sender's offset is unknown).")
+    last_message: LastMessage | None = None
 
 
 class ClientSummary(BaseModel):
@@ -51,7 +66,8 @@ class ClientSummary(BaseModel):
     counts: dict[str, int]
     risk_score: float
     risk_level: RiskLevel
-    last_seen: dt.datetime
+    last_seen: dt.datetime = Field(description="When toneguard last received a message.")
+    last_message: LastMessage | None = None
 
 
 class ClientPage(BaseModel):

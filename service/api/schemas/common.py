@@ -51,6 +51,11 @@ Identifier = Annotated[
 ShortText = Annotated[str, Field(max_length=1000), AfterValidator(_storable)]
 Channel = Annotated[str, Field(max_length=64), AfterValidator(_storable)]
 SentAt = Annotated[datetime, AfterValidator(_sent_at)]
+# A search box's text: part of a client id, matched ignoring case.
+ClientQuery = Annotated[
+    str, Field(min_length=1, max_length=200, description="Part of the client id, any case."),
+    AfterValidator(_storable),
+]
 
 
 class Strict(BaseModel):

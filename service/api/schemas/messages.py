@@ -20,6 +20,7 @@ from service.api.schemas.common import (
     Strict,
     TallyOut,
 )
+from service.api.schemas.sensitivity import DecisionOut
 
 
 class ReplyVariables(Strict):
@@ -46,11 +47,17 @@ class MessageOut(Classification):
     text: str
     subject: str | None
     channel: str | None
-    sent_at: datetime | None
+    sent_at: datetime | None = Field(description="When the sender sent it, in UTC.")
+    sent_utc_offset: int | None = Field(
+        None, description="The sender's UTC offset in minutes; null when unknown (no sent_at, "
+                          "or stored before offsets were kept): read times in the tenant's zone.")
     received_at: datetime
     model_labels: list[str] = Field(description="The model's labels before any correction.")
     corrected: bool
     model: ModelInfo
+    thresholds: DecisionOut | None = Field(
+        None, description="The tenant sensitivity and thresholds that decided model_labels "
+                          "(null for messages stored before sensitivity existed).")
 
 
 class IngestResponse(BaseModel):
@@ -67,6 +74,7 @@ class MessageSummary(BaseModel):
     subject: str | None
     preview: str
     sent_at: datetime | None
+    sent_utc_offset: int | None = None
     received_at: datetime
     labels: list[str]
     lang: str | None
@@ -81,5 +89,12 @@ class MessagePage(BaseModel):
     offset: int
 
 
+class CorrectionOut(BaseModel):
+    agent: str | None = Field(description="Who corrected it, as they gave their name.")
+    at: datetime
+    labels: list[str]
+
+
 class MessageDetail(MessageOut):
     client: TallyOut
+    correction: CorrectionOut | None = Field(None, description="The latest agent correction.")

@@ -8,6 +8,8 @@ import { clear, el } from "./dom.js";
 import { lang, LANGS, setLang, t } from "./i18n.js";
 import { renderInbox } from "./inbox.js";
 import { renderMessage } from "./message.js";
+import { renderReview } from "./review.js";
+import { renderSettings } from "./settings.js";
 import { renderTry } from "./try.js";
 
 const PAGES = {
@@ -16,6 +18,8 @@ const PAGES = {
   client: (root, id) => renderClient(root, id),
   clients: (root) => renderClients(root),
   try: (root) => renderTry(root),
+  review: (root) => renderReview(root),
+  settings: (root) => renderSettings(root),
 };
 
 const main = () => document.getElementById("main");

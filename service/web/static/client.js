@@ -4,7 +4,9 @@
 import { api } from "./api.js";
 import { chips, el, errorBox, LABELS, link, messageHref, riskBadge, svg } from "./dom.js";
 import { highlightedText } from "./highlight.js";
-import { formatDate, formatDateTime, formatScore, labelName, reasonText, t } from "./i18n.js";
+import { clientExtras } from "./worth.js";
+import { formatDate, formatScore, labelName, reasonText, t } from "./i18n.js";
+import { tenantZone, whenElement } from "./clock.js";
 
 /** Per-label counts for one window: `counts` is all-time, `counts_7d`/`counts_30d` recent. */
 function countsFor(client, window) {
@@ -39,9 +41,10 @@ function dayTip(point) {
 }
 
 /** Bar chart in inline SVG: flagged messages per day over the timeline the API gives. */
-function timelineChart(timeline) {
+function timelineChart(timeline, zone) {
   const points = (timeline || []).filter((p) => p && p.date);
-  const section = el("figure", { class: "chart" }, el("figcaption", {}, t("client.chart")));
+  const section = el("figure", { class: "chart" }, el("figcaption", {}, t("client.chart"),
+    el("span", { class: "muted chart-clock" }, ` ${t("client.chartClock", { zone })}`)));
   if (!points.length) {
     section.append(el("p", { class: "muted" }, t("client.chartEmpty")));
     return section;
@@ -89,8 +92,7 @@ function timelineChart(timeline) {
   return section;
 }
 
-function evidenceItem(item) {
-  const when = item.sent_at ?? item.received_at;
+function evidenceItem(item, zone) {
   const text = item.text ?? item.excerpt ?? "";
   const spans = item.spans || [];
   const body = text
@@ -100,7 +102,7 @@ function evidenceItem(item) {
         title: `${labelName(s.label)}: ${formatScore(s.score)}` }, s.text))));
   return el("li", { class: "evidence-item", "data-message-id": item.message_id },
     el("div", { class: "evidence-head" },
-      el("time", { datetime: when || "" }, formatDateTime(when)), " ",
+      whenElement(item, zone), " ",
       chips(item.labels, item.scores), " ",
       item.message_id ? link(messageHref(item.message_id), t("client.open")) : null),
     body);
@@ -121,6 +123,7 @@ export async function renderClient(root, clientId) {
   const seen = client.messages_seen;
   const reasons = client.reasons || [];
   const evidence = client.evidence || [];
+  const zone = await tenantZone();
   root.append(
     el("h1", {}, t("client.title", { id: client.client_id ?? clientId })),
     el("p", { class: "risk-line" },
@@ -132,10 +135,12 @@ export async function renderClient(root, clientId) {
       reasons.length
         ? el("ul", {}, reasons.map((r) => el("li", { "data-code": r.code ?? null }, reasonText(r))))
         : el("p", { class: "muted" }, t("client.noReasons"))),
-    el("div", { class: "client-grid" }, countsTable(client), timelineChart(client.timeline)),
+    el("div", { class: "client-grid" }, countsTable(client), timelineChart(client.timeline, zone)),
     el("section", { class: "evidence", "aria-labelledby": "evidence-h" },
       el("h2", { id: "evidence-h" }, t("client.evidence")),
       evidence.length
-        ? el("ol", { class: "evidence-list" }, evidence.map(evidenceItem))
+        ? el("ol", { class: "evidence-list" }, evidence.map((item) => evidenceItem(item, zone)))
         : el("p", { class: "muted" }, t("client.noEvidence"))));
+  // Flags per week and "Worth keeping?" (service/web/static/worth.js) after the evidence.
+  root.querySelector(".client-grid").after(...(await clientExtras(client.client_id ?? clientId)));
 }

@@ -20,10 +20,11 @@ function rangePair(range) {
 /**
  * Build the text as a <div> of text nodes, <mark> elements for flagged spans and
  * greyed <span class="quoted"> for ignored ranges (quotes, signatures).
- * Each mark lists the spans covering it in data-spans (indexes into `spans`),
- * so overlapping flags stay visible: the highest-scoring one picks the color,
- * the title names all of them with their scores. With `labels` given, spans of
- * other labels are left out.
+ * Each mark lists the spans covering it in data-spans (indexes into `spans`).
+ * Where spans of several labels overlap, the highest-scoring label gives the
+ * background and every other label adds its own underline (nested lines that
+ * stack below the text), so no label's colour is hidden; the title names all of
+ * them with their scores. With `labels` given, spans of other labels are left out.
  */
 export function highlightedText(text, spans = [], ignoredRanges = [], labels = null) {
   const chars = Array.from(String(text ?? ""));
@@ -54,13 +55,19 @@ export function highlightedText(text, spans = [], ignoredRanges = [], labels = n
     let node;
     if (covering.length) {
       const top = covering[0];
+      const others = [...new Set(covering.map((s) => s.label))].filter((l) => l !== top.label);
+      // Innermost line first: each wrapper's underline sits a little lower than the last.
+      let inner = piece;
+      others.forEach((label) => {
+        inner = el("span", { class: `hl-line hl-line-${safeClass(label)}`, "data-label": label }, inner);
+      });
       node = el("mark", {
-        class: `hl hl-${safeClass(top.label)}`,
+        class: `hl hl-${safeClass(top.label)}${others.length ? " hl-overlap" : ""}`,
         "data-label": top.label,
         "data-labels": covering.map((s) => s.label).join(" "),
         "data-spans": covering.map((s) => s.index).join(" "),
         title: covering.map((s) => `${labelName(s.label)}: ${formatScore(s.score)}`).join("\n"),
-      }, piece);
+      }, inner);
     } else {
       node = document.createTextNode(piece);
     }

@@ -5,7 +5,8 @@ import { api, query } from "./api.js";
 import {
   chips, clientHref, el, errorBox, LABELS, link, messageHref, RISK_LEVELS, riskBadge,
 } from "./dom.js";
-import { formatDateTime, labelName, riskName, t } from "./i18n.js";
+import { whenElement, tenantZone } from "./clock.js";
+import { labelName, riskName, t } from "./i18n.js";
 
 const PAGE_SIZE = 25;
 const SNIPPET = 140;
@@ -31,15 +32,16 @@ function filterForm(params) {
     select("risk", "inbox.filterRisk", params.risk, RISK_LEVELS.map((r) => [r, riskName(r)])),
     el("div", { class: "field" },
       el("label", { for: clientId }, t("inbox.filterClient")),
-      el("input", { id: clientId, name: "client", type: "text", value: params.client || "" })),
+      el("input", { id: clientId, name: "client", type: "search", value: params.client || "",
+        placeholder: t("inbox.clientSearch"), autocomplete: "off" })),
     el("div", { class: "field actions" },
       el("button", { type: "submit" }, t("inbox.apply")),
       el("a", { href: "/", class: "button secondary" }, t("inbox.reset"))));
 }
 
-export function arrival(item) {
-  const when = item.sent_at ?? item.received_at ?? item.created_at;
-  const cell = el("span", { class: "when" }, el("time", { datetime: when || "" }, formatDateTime(when)));
+/** When the message was sent, on the sender's clock (arrival where unknown), and whether off-hours. */
+export function arrival(item, zone) {
+  const cell = el("span", { class: "when" }, whenElement(item, zone));
   if (item.outside_business_hours) {
     cell.append(" ", el("span", { class: "off-hours", title: t("common.outside") },
       el("span", { "aria-hidden": "true" }, "☾ "), t("common.outsideShort")));
@@ -52,11 +54,11 @@ function clientRisk(item) {
   return item.client_risk_level ?? item.risk_level ?? c.risk_level ?? c.level ?? null;
 }
 
-function row(item) {
+function row(item, zone) {
   const clientId = item.client_id ?? (item.client && item.client.client_id);
   const risk = clientRisk(item);
   return el("tr", { "data-message-id": item.message_id },
-    el("td", {}, arrival(item)),
+    el("td", {}, arrival(item, zone)),
     el("td", { class: "client" }, clientId ? link(clientHref(clientId), clientId) : "",
       risk ? [" ", riskBadge(risk)] : null),
     el("td", {}, item.channel ?? ""),
@@ -99,9 +101,10 @@ export async function renderInbox(root) {
   root.append(holder);
 
   const data = await api("GET", `/v1/messages${query({
-    label: params.label, risk_level: params.risk, client_id: params.client,
+    label: params.label, risk_level: params.risk, q: params.client.trim(),
     limit: PAGE_SIZE, offset,
   })}`).catch((err) => ({ error: err }));
+  const zone = await tenantZone();
   holder.removeAttribute("aria-busy");
   holder.textContent = "";
   if (data.error) {
@@ -118,7 +121,8 @@ export async function renderInbox(root) {
       el("thead", {}, el("tr", {},
         ["inbox.when", "inbox.client", "inbox.channel", "inbox.flags", "inbox.message"]
           .map((k) => el("th", { scope: "col" }, t(k))))),
-      el("tbody", {}, items.map(row))));
+      el("tbody", {}, items.map((item) => row(item, zone)))));
+    holder.append(el("p", { class: "muted sort-note" }, t("inbox.sortNote")));
   }
   holder.append(pageLinks(params, offset, items.length, total));
 }

@@ -2,7 +2,7 @@
 // context (loopback counts); elsewhere we fall back to a hidden textarea.
 
 import { announce, el } from "./dom.js";
-import { t } from "./i18n.js";
+import { stepName, t } from "./i18n.js";
 
 async function copyText(text) {
   if (navigator.clipboard && window.isSecureContext) {
@@ -46,7 +46,8 @@ function replyItem(reply, index) {
     body,
     el("div", { class: "reply-tools" },
       button, note,
-      step ? el("span", { class: "muted" }, t("message.step", { step })) : null));
+      step ? el("span", { class: "muted", "data-step": step }, t("message.step", { step: stepName(step) }))
+        : null));
 }
 
 export function repliesSection(replies, headingLevel = "h2") {

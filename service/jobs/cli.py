@@ -1,0 +1,84 @@
+"""`toneguard jobs work|dead|retry`: run workers outside the service and manage dead letters."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+jobs_app = typer.Typer(no_args_is_help=True, help="Background jobs: write-back and alerts.")
+
+
+def _tenant_id(session: Session, name: str) -> int | None:
+    from sqlalchemy import select
+
+    from service.db.models import Tenant
+
+    return session.scalar(select(Tenant.id).where(Tenant.name == name))
+
+
+@jobs_app.command("work")
+def work(
+    until_idle: Annotated[bool, typer.Option(
+        "--until-idle", help="Exit once no job is due (for cron or scripts).")] = False,
+) -> None:
+    """Run a job worker until interrupted (Ctrl-C or SIGTERM finish the current job first)."""
+    from service.commands import _database
+    from service.jobs.worker import Worker
+
+    settings, db = _database()
+    worker = Worker(db, settings)
+    if until_idle:
+        n = worker.run_until_idle()
+        typer.echo(f"ran {n} job(s)")
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    typer.echo(f"job worker {worker.worker_id} started", err=True)
+    worker.run(stop)
+
+
+@jobs_app.command("dead")
+def dead(
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant name.")] = "default",
+) -> None:
+    """List a tenant's dead-lettered jobs: id, kind, attempts, key, last error."""
+    from service.commands import _database
+    from service.jobs.admin import dead_jobs
+
+    _, db = _database()
+    with db.session() as s:
+        tenant_id = _tenant_id(s, tenant)
+        rows, total = dead_jobs(s, tenant_id, limit=1000) if tenant_id else ([], 0)
+    for j in rows:
+        typer.echo(f"{j.id}\t{j.kind}\t{j.attempts}\t{j.key}\t{j.last_error or ''}")
+    typer.echo(f"{total} dead job(s)", err=True)
+
+
+@jobs_app.command("retry")
+def retry(
+    job_id: Annotated[int, typer.Argument(help="The dead job's id.")],
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant name.")] = "default",
+) -> None:
+    """Queue a dead-lettered job again."""
+    from service.commands import _database
+    from service.jobs.admin import NotDead, retry_dead
+
+    _, db = _database()
+    with db.session() as s:
+        tenant_id = _tenant_id(s, tenant)
+        try:
+            job = retry_dead(s, tenant_id, job_id) if tenant_id else None
+        except NotDead as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from exc
+    if job is None:
+        typer.echo(f"no job {job_id} for tenant {tenant!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"job {job_id} queued again")
