@@ -17,6 +17,7 @@ import re
 import sys
 from dataclasses import dataclass
 from datetime import datetime
+from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -73,10 +74,25 @@ def looks_like_email(text: str) -> bool:
     return False  # no blank line: no body
 
 
+def _assume_utf8(msg: EmailMessage) -> None:
+    """A body that names no charset but is valid UTF-8 (a message typed or saved by hand)
+    is read as UTF-8 rather than as ASCII full of replacement characters."""
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if not isinstance(part, EmailMessage) or part.get_param("charset") is not None:
+        return
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return
+    try:
+        payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    part.set_param("charset", "utf-8")
+
+
 def parse_email(raw: bytes) -> RawEmail:
     """The readable body (text/plain, else HTML as text) and the headers the CLI uses."""
     from email import policy
-    from email.message import EmailMessage
     from email.parser import BytesParser
 
     from service.integrations.rfc822 import body_text
@@ -84,6 +100,7 @@ def parse_email(raw: bytes) -> RawEmail:
     msg = BytesParser(policy=policy.default).parsebytes(raw)
     if not isinstance(msg, EmailMessage):
         return RawEmail("", None, None, None)
+    _assume_utf8(msg)
     sent_at: datetime | None = None
     try:
         stamp = getattr(msg["Date"], "datetime", None)
