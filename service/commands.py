@@ -102,7 +102,7 @@ def keys_list(
     if not keys:
         typer.echo(f"no keys{f' for tenant {tenant!r}' if tenant else ''}", err=True)
         return
-    width = max(len(k.tenant) for k in keys)
+    width = max(len("tenant"), *(len(k.tenant) for k in keys))
     typer.echo(f"{'id':>5}  {'prefix':<10}  {'tenant':<{width}}  {'created':<23}  revoked")
     for k in keys:
         typer.echo(f"{k.id:>5}  {k.prefix:<10}  {k.tenant:<{width}}  {_when(k.created_at):<23}"

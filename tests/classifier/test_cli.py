@@ -58,6 +58,14 @@ def test_a_raw_email_on_stdin_is_classified_as_its_body_sent_at_its_date(env: Pa
     assert out["lang"] == "ru"
 
 
+def test_an_email_typed_by_hand_without_a_charset_is_read_as_utf8(env: Path) -> None:
+    raw = ("From: anna@example.com\nDate: Tue, 24 Nov 2026 14:00:00 +0300\n\n"
+           "Где мой заказ?\n").encode()
+    code, out, _ = classify("-", stdin=raw)
+    assert code == 0 and out["text"] == "Где мой заказ?" and out["lang"] == "ru"
+    assert out["outside_business_hours"] is False
+
+
 def test_sent_at_overrides_the_date_header(env: Path) -> None:
     code, out, _ = classify("-", "--sent-at", "2026-11-24T14:00:00+03:00", stdin=RAW_EMAIL)
     assert code == 0
