@@ -108,6 +108,16 @@ def _mount_optional(app: FastAPI) -> None:
             app.include_router(router)
 
 
+def _register_webhook_jobs(services: Services) -> None:
+    """Accepted webhook deliveries are classified by job workers, on this loop's engine."""
+    import asyncio
+
+    from service.integrations import deliveries
+    from service.jobs.registry import register
+
+    register(deliveries.KIND, deliveries.make_handler(services, asyncio.get_running_loop()))
+
+
 def _hand_over_first_key(settings: Settings, key: str) -> None:
     """The bootstrap key goes to a file only its owner can read, never into the log."""
     try:
@@ -163,11 +173,14 @@ def create_app(
         # Background jobs (write-back, alerts): worker threads stopped before the database.
         from service.jobs.worker import WorkerThreads
 
+        _register_webhook_jobs(app.state.services)
         jobs = WorkerThreads(db, settings).start()
+        app.state.jobs = jobs
         try:
             yield
         finally:
             await anyio.to_thread.run_sync(jobs.stop)
+            app.state.jobs = None
             app.state.services = None
             db.dispose()
 

@@ -27,6 +27,12 @@ def dead_jobs(session: Session, tenant_id: int | None, limit: int = 50,
     return [view(r) for r in rows], int(total)
 
 
+def get_job(session: Session, tenant_id: int | None, job_id: int) -> JobView | None:
+    """One of the tenant's jobs (None: no such job for this tenant)."""
+    job = session.scalar(select(Job).where(Job.id == job_id, Job.tenant_id == tenant_id))
+    return None if job is None else view(job)
+
+
 def retry_dead(session: Session, tenant_id: int | None, job_id: int) -> JobView | None:
     """Queue a dead job again with fresh attempts (None: no such job for this tenant).
 

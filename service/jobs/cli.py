@@ -27,12 +27,18 @@ def work(
     until_idle: Annotated[bool, typer.Option(
         "--until-idle", help="Exit once no job is due (for cron or scripts).")] = False,
 ) -> None:
-    """Run a job worker until interrupted (Ctrl-C or SIGTERM finish the current job first)."""
+    """Run a job worker until interrupted (Ctrl-C or SIGTERM finish the current job first).
+
+    It runs write-back and alerts; accepted webhook deliveries are classified by the
+    service's workers (they hold the model)."""
     from service.commands import _database
+    from service.jobs.registry import handlers
     from service.jobs.worker import Worker
 
     settings, db = _database()
-    worker = Worker(db, settings)
+    # Only the kinds it can run: webhook deliveries need the model, so the service's own
+    # workers take those.
+    worker = Worker(db, settings, kinds=sorted(handlers()))
     if until_idle:
         n = worker.run_until_idle()
         typer.echo(f"ran {n} job(s)")

@@ -15,11 +15,15 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
 from service.config import Settings
+from service.db.models import Job
 from service.db.session import Database
 from service.jobs import queue
 from service.jobs.backoff import backoff_delay
@@ -44,6 +48,9 @@ class JobContext:
     db: Database
     worker_id: str
     pending: list[str] = field(default_factory=list)
+    # What the job produced, kept in its payload under "result" when it completes (so an
+    # accepted webhook delivery can be looked up: GET /v1/jobs/{id}).
+    result: dict[str, Any] | None = None
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -66,6 +73,19 @@ class JobContext:
         self.pending.append(name)
 
 
+def _keep_result(ctx: JobContext) -> Callable[[Session], None] | None:
+    """The completion's extra write: the handler's result into the job's payload."""
+    if ctx.result is None:
+        return None
+    payload = {**ctx.job.payload, "result": ctx.result}
+    job_id = ctx.job.id
+
+    def write(s: Session) -> None:
+        s.execute(update(Job).where(Job.id == job_id).values(payload=payload))
+
+    return write
+
+
 def _with_steps(job: queue.JobView, steps: list[str]) -> queue.JobView:
     return replace(job, done_steps=job.done_steps + [s for s in steps if s not in job.done_steps])
 
@@ -82,13 +102,16 @@ class Worker:
 
     def __init__(self, db: Database, settings: Settings,
                  handlers: Mapping[str, Handler] | None = None,
-                 worker_id: str | None = None) -> None:
+                 worker_id: str | None = None, kinds: Sequence[str] | None = None) -> None:
+        """`kinds`: claim only these job kinds (None: all). A worker without the model
+        (`toneguard jobs work`) leaves webhook deliveries to the service's own workers."""
         from service.jobs.registry import handlers as registered
 
         self.db = db
         self.settings = settings
         self.handlers = dict(handlers) if handlers is not None else registered()
         self.worker_id = worker_id or new_worker_id()
+        self.kinds = list(kinds) if kinds is not None else None
 
     def _retry_in(self, attempt: int) -> float:
         return backoff_delay(attempt, self.settings.jobs_backoff_seconds,
@@ -96,7 +119,8 @@ class Worker:
 
     def run_once(self) -> bool:
         """Claim and run one due job; False when none was due."""
-        job = queue.claim(self.db, self.worker_id, self.settings.jobs_lease_seconds)
+        job = queue.claim(self.db, self.worker_id, self.settings.jobs_lease_seconds,
+                          self.kinds)
         if job is None:
             return False
         ctx = JobContext(job, self.settings, self.db, self.worker_id)
@@ -121,7 +145,7 @@ class Worker:
                 logger.error("job %s (%s) is dead after %d attempts", job.id, job.key,
                              job.attempts)
             return True
-        queue.complete(self.db, job.id, self.worker_id, ctx.pending)
+        queue.complete(self.db, job.id, self.worker_id, ctx.pending, _keep_result(ctx))
         return True
 
     def run_until_idle(self, limit: int = 10_000) -> int:
@@ -131,8 +155,9 @@ class Worker:
             n += 1
         return n
 
-    def run(self, stop: threading.Event) -> None:
-        """Work until `stop` is set, sleeping `jobs_poll_seconds` when idle."""
+    def run(self, stop: threading.Event, wake: threading.Event | None = None) -> None:
+        """Work until `stop` is set, sleeping `jobs_poll_seconds` when idle (or until `wake`
+        is set: a new job was just queued in this process)."""
         while not stop.is_set():
             try:
                 busy = self.run_once()
@@ -140,7 +165,11 @@ class Worker:
                 logger.exception("job worker %s: claim failed", self.worker_id)
                 busy = False
             if not busy:
-                stop.wait(self.settings.jobs_poll_seconds)
+                if wake is None:
+                    stop.wait(self.settings.jobs_poll_seconds)
+                else:
+                    wake.wait(self.settings.jobs_poll_seconds)
+                    wake.clear()
 
 
 class WorkerThreads:
@@ -148,11 +177,17 @@ class WorkerThreads:
 
     def __init__(self, db: Database, settings: Settings) -> None:
         self.stop_event = threading.Event()
+        self.wake_event = threading.Event()
         self.threads = [
-            threading.Thread(target=Worker(db, settings).run, args=(self.stop_event,),
+            threading.Thread(target=Worker(db, settings).run,
+                             args=(self.stop_event, self.wake_event),
                              name=f"toneguard-jobs-{i}", daemon=True)
             for i in range(settings.jobs_workers)
         ]
+
+    def wake(self) -> None:
+        """A job was queued: idle threads look now instead of at their next poll."""
+        self.wake_event.set()
 
     def start(self) -> WorkerThreads:
         for t in self.threads:
@@ -164,6 +199,7 @@ class WorkerThreads:
     def stop(self, timeout: float = 30.0) -> None:
         """Let each thread finish its current job, then return."""
         self.stop_event.set()
+        self.wake_event.set()
         for t in self.threads:
             t.join(timeout)
             if t.is_alive():

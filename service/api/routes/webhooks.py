@@ -6,12 +6,13 @@ made with one of the tenant's secrets for that helpdesk (the default; see
 service.integrations.signatures), or, for senders that cannot sign (Chatwoot before
 4.11.2), one of the tenant's URL tokens (``&token=...``; service.integrations.tokens).
 Order of checks: body size (413, ``webhook_max_body_bytes``), authentication (401) on the
-raw bytes, then the payload (422 naming the field), then the tenant (404), then ingest,
-which is idempotent on the helpdesk's own message/article id, so retried deliveries count
-once. Long e-mail threads are stored, not refused: only the client's own text is
-classified (service.integrations.long_text). Deliveries with nothing to classify (other
-events, agents' replies, private notes, attachments only) are answered 200 with
-``status: "ignored"`` so helpdesks do not retry.
+raw bytes, then the payload (422 naming the field), then the tenant (404). A delivery
+that passes is stored as a job and answered 202 with the job's id at once; a worker
+classifies it afterwards (service.integrations.deliveries), idempotent on the helpdesk's
+own message/article id, so retried deliveries count once. Long e-mail threads are stored,
+not refused: only the client's own text is classified (service.integrations.long_text).
+Deliveries with nothing to classify (other events, agents' replies, private notes,
+attachments only) are answered 200 with ``status: "ignored"`` so helpdesks do not retry.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
@@ -29,14 +30,11 @@ from service.api.schemas.common import errors
 from service.api.schemas.webhooks import WebhookResult
 from service.context import Services, TenantContext
 from service.db.models import Tenant
-from service.ingest import ingest_message
 from service.integrations import PayloadError, SignatureError, chatwoot, zammad
 from service.integrations.common import Ignored, Parsed
-from service.integrations.long_text import size_message
+from service.integrations.deliveries import accept, parse_delivery
 from service.integrations.signatures import DEFAULT_TENANT, secrets_for
 from service.integrations.tokens import check_token, install_log_redaction, tokens_for
-from service.writeback.note import is_own_note
-from service.writeback.schedule import schedule_writeback
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
@@ -92,73 +90,76 @@ def _tenant_by_name(services: Services, name: str) -> TenantContext | None:
                              sensitivity=row.sensitivity)
 
 
-def _parse(parse: Callable[[bytes], Parsed], raw: bytes, helpdesk: str = "") -> Parsed:
-    if helpdesk and is_own_note(helpdesk, raw):
-        return Ignored("toneguard's own note (write-back echo)")
+def _parse(helpdesk: str, raw: bytes) -> Parsed:
     try:
-        result = parse(raw)
+        return parse_delivery(helpdesk, raw)
     except PayloadError as exc:
         raise HTTPException(422, {"field": exc.field, "message": exc.problem}) from exc
-    return result
 
 
-async def _deliver(services: Services, tenant_name: str, parsed: Parsed, raw: bytes = b"",
-                   helpdesk: str = "") -> WebhookResult:
+async def _deliver(services: Services, request: Request, response: Response, tenant_name: str,
+                   parsed: Parsed, raw: bytes, helpdesk: str) -> WebhookResult:
     if isinstance(parsed, Ignored):
+        response.status_code = 200
         return WebhookResult(status="ignored", reason=parsed.reason)
     tenant = await run_in_threadpool(_tenant_by_name, services, tenant_name)
     if tenant is None:
         raise HTTPException(404, f"tenant {tenant_name!r} does not exist; create it with "
                                  f"`toneguard keys create --tenant {tenant_name}`")
-    settings = services.settings
-    sized = await run_in_threadpool(size_message, parsed, settings.max_text_chars,
-                                    settings.webhook_max_stored_chars)
-    result = await ingest_message(services, tenant, sized.message,
-                                  max_chars=settings.webhook_max_stored_chars,
-                                  classify_end=sized.classify_end)
-    if helpdesk:  # tags and a note back on the conversation (service.writeback), via the queue
-        await run_in_threadpool(schedule_writeback, services, tenant, helpdesk, raw, result)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HTTPException(422, {"field": "body", "message": "must be UTF-8"}) from exc
+    done = await run_in_threadpool(accept, services.db, tenant, helpdesk, raw, parsed,
+                                   services.settings.jobs_max_attempts)
+    workers = getattr(request.app.state, "jobs", None)
+    if done.created and workers is not None:
+        workers.wake()
+    response.status_code = 202
     return WebhookResult(
-        status="ingested" if result.created else "duplicate", reason=None,
-        message_id=parsed.message_id, client_id=parsed.client_id,
-        labels=list(result.message.labels), risk_level=result.tally.risk_level,
-        truncated=sized.truncated, stored_trimmed=sized.stored_trimmed,
-        received_chars=sized.received_chars,
+        status="accepted" if done.created else "duplicate", job_id=done.job_id,
+        job_status=done.status, message_id=parsed.message_id, client_id=parsed.client_id,
     )
 
 
-@router.post("/chatwoot", response_model=WebhookResult,
-             responses=errors(401, 404, 409, 413, 422))
+@router.post("/chatwoot", response_model=WebhookResult, status_code=202,
+             responses={200: {"model": WebhookResult, "description": "Ignored: nothing to "
+                              "classify."}, **errors(401, 404, 413, 422)})
 async def chatwoot_webhook(
     request: Request,
+    response: Response,
     services: ServicesDep,
     tenant: TenantName = DEFAULT_TENANT,
     token: UrlToken = None,
     signature: Annotated[str | None, Header(alias=chatwoot.SIGNATURE_HEADER)] = None,
     timestamp: Annotated[str | None, Header(alias=chatwoot.TIMESTAMP_HEADER)] = None,
 ) -> WebhookResult:
-    """Chatwoot `message_created`: incoming, non-private messages are classified and counted."""
+    """Chatwoot `message_created`: incoming, non-private messages are accepted (202) and
+    classified and counted by a job worker."""
     raw = await request.body()
     how = _authenticate(services, tenant, "chatwoot", token,
                         lambda secrets: chatwoot.verify(raw, signature, timestamp, secrets))
     logger.debug("chatwoot delivery for tenant %s authenticated by %s", tenant, how)
-    return await _deliver(services, tenant, _parse(chatwoot.parse, raw, "chatwoot"), raw,
+    return await _deliver(services, request, response, tenant, _parse("chatwoot", raw), raw,
                           "chatwoot")
 
 
-@router.post("/zammad", response_model=WebhookResult,
-             responses=errors(401, 404, 409, 413, 422))
+@router.post("/zammad", response_model=WebhookResult, status_code=202,
+             responses={200: {"model": WebhookResult, "description": "Ignored: nothing to "
+                              "classify."}, **errors(401, 404, 413, 422)})
 async def zammad_webhook(
     request: Request,
+    response: Response,
     services: ServicesDep,
     tenant: TenantName = DEFAULT_TENANT,
     token: UrlToken = None,
     signature: Annotated[str | None, Header(alias=zammad.SIGNATURE_HEADER)] = None,
 ) -> WebhookResult:
-    """Zammad trigger: the customer's non-internal article is classified and counted."""
+    """Zammad trigger: the customer's non-internal article is accepted (202) and classified
+    and counted by a job worker."""
     raw = await request.body()
     how = _authenticate(services, tenant, "zammad", token,
                         lambda secrets: zammad.verify(raw, signature, secrets))
     logger.debug("zammad delivery for tenant %s authenticated by %s", tenant, how)
-    return await _deliver(services, tenant, _parse(zammad.parse, raw, "zammad"), raw,
+    return await _deliver(services, request, response, tenant, _parse("zammad", raw), raw,
                           "zammad")

@@ -8,20 +8,16 @@ from pydantic import BaseModel, Field
 
 
 class WebhookResult(BaseModel):
-    status: Literal["ingested", "duplicate", "ignored"]
+    status: Literal["accepted", "duplicate", "ignored"] = Field(
+        description="accepted (202): stored as a job, classified by a worker shortly; "
+        "duplicate (202): this very delivery was accepted before (same job); ignored (200): "
+        "nothing to classify.")
     reason: str | None = Field(default=None, description="Why a delivery was ignored.")
-    message_id: str | None = None
+    job_id: int | None = Field(
+        default=None, description="The job that classifies the delivery: GET /v1/jobs/{id} "
+        "shows its status and, once done, its result (labels, risk level, truncation).")
+    job_status: str | None = Field(
+        default=None, description="The job's status now: queued, running, done or dead.")
+    message_id: str | None = Field(
+        default=None, description="The message's id: GET /v1/messages/{id} once classified.")
     client_id: str | None = None
-    labels: list[str] = Field(default_factory=list)
-    risk_level: str | None = None
-    truncated: bool = Field(
-        default=False,
-        description="The client's own text (quotes and signatures removed) was longer than "
-        "max_text_chars: only its first part was classified; the rest is stored and listed "
-        "in the message's ignored_ranges.")
-    stored_trimmed: bool = Field(
-        default=False,
-        description="The text was longer than webhook_max_stored_chars: it was stored "
-        "trimmed, with a note at its end saying how much arrived.")
-    received_chars: int | None = Field(
-        default=None, description="Characters of text the delivery carried.")

@@ -22,12 +22,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("messages", schema=None) as batch_op:
+    with op.batch_alter_table("messages", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("sent_utc_offset", sa.Integer(), nullable=True))
         batch_op.create_index("ix_messages_tenant_event", ["tenant_id", "event_at"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("messages", schema=None) as batch_op:
+    # recreate="never": a rebuilt messages table on SQLite would take its feedback and label
+    # rows with it (ON DELETE CASCADE); SQLite 3.35+ drops a column in place.
+    with op.batch_alter_table("messages", schema=None, recreate="never") as batch_op:
         batch_op.drop_index("ix_messages_tenant_event")
         batch_op.drop_column("sent_utc_offset")
