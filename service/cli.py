@@ -35,7 +35,7 @@ app.add_typer(replies_app, name="replies")
 app.add_typer(data_app, name="data")
 
 # Classifier and training verbs.
-from classifier.cli import classify  # noqa: E402
+from service.classify_cli import classify  # noqa: E402
 from training.cli import evaluate, train  # noqa: E402
 
 app.command("classify")(classify)

@@ -72,7 +72,15 @@ def load_suggester(settings: Settings, tokenizer: Any = None) -> Any:
 
     With the classifier's `tokenizer`, semantic matching uses the int8 ONNX encoder when
     `toneguard export` built it (shares the tokenizer; ~600 MB less than fp32 torch).
+    Short texts take the service's default language, as the classifier does.
     """
+    suggester = _build_suggester(settings, tokenizer)
+    if suggester is not None:
+        suggester.default_lang = settings.default_language
+    return suggester
+
+
+def _build_suggester(settings: Settings, tokenizer: Any) -> Any:
     if settings.replies_mode == "off":
         return None
     try:

@@ -119,8 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="store the figures in the model's config and card")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from classifier.cli import default_model_dir
     from classifier.model import ToneClassifier
+    from service.config import model_dir_from_env as default_model_dir
 
     folder = args.model or default_model_dir()
     if not (folder / "config.json").exists():

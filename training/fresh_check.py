@@ -105,7 +105,7 @@ def render(res: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    from classifier.cli import default_model_dir
+    from service.config import model_dir_from_env as default_model_dir
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", type=Path, default=None)

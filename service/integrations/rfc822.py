@@ -82,6 +82,22 @@ def _decode(part: EmailMessage) -> str:
     return content if isinstance(content, str) else ""
 
 
+def assume_utf8(msg: EmailMessage) -> None:
+    """A body that names no charset but is valid UTF-8 (a message typed or saved by hand)
+    is read as UTF-8 rather than as ASCII full of replacement characters."""
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if not isinstance(part, EmailMessage) or part.get_param("charset") is not None:
+        return
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return
+    try:
+        payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    part.set_param("charset", "utf-8")
+
+
 def body_text(msg: EmailMessage) -> str:
     """The readable body: text/plain preferred, else HTML as text; '' when there is none."""
     part = msg.get_body(preferencelist=("plain", "html"))
@@ -106,6 +122,7 @@ def parse_rfc822(raw: bytes) -> IncomingMessage:
     if not message_id:
         raise PayloadError("Message-ID", "header Message-ID is empty")
     subject = str(msg.get("Subject") or "").strip() or None
+    assume_utf8(msg)
     text = body_text(msg)
     if not text.strip():
         raise PayloadError("body", "the message has no text/plain or text/html part with text")

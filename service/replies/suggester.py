@@ -109,6 +109,8 @@ class ReplySuggester:
         self._cache_dir = cache_dir
         self._vectors: dict[str, np.ndarray] | None = None
         self._lock = threading.Lock()
+        # The language of texts too short to detect (the service's default_language).
+        self.default_lang: str | None = None
         if encoder is not None:
             self.warm()
 
@@ -163,7 +165,7 @@ class ReplySuggester:
         """The caller's language, else the detected one; English when the playbook lacks it."""
         code = lang.strip().lower().replace("_", "-").split("-")[0] if lang else None
         if not code:
-            code = detect_language(text)
+            code = detect_language(text, self.default_lang)
         return code if code in self.playbook.frames else FALLBACK_LANG
 
     def topics_of(self, text: str, lang: str) -> set[str]:

@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 from typer.testing import CliRunner
 
-from classifier.cli import default_model_dir
 from classifier.model import ToneClassifier
+from service.config import model_dir_from_env as default_model_dir
 
 pytestmark = pytest.mark.slow
 

@@ -77,3 +77,14 @@ def test_openapi_documents_both_body_types(api: Any) -> None:
     spec = api.client.get("/openapi.json").json()
     content = spec["paths"]["/v1/messages"]["post"]["requestBody"]["content"]
     assert {"application/json", "message/rfc822"} <= set(content)
+
+
+def test_utf8_body_without_a_charset_keeps_its_letters(api: Any) -> None:
+    """A hand-saved mail often names no charset; valid UTF-8 must not turn into '?'."""
+    raw = ("From: Olga <olga@example.ru>\nTo: support@example.com\nSubject: test\n"
+           "Date: Tue, 24 Nov 2026 14:00:00 +0300\nMessage-ID: <utf8-no-charset@example.ru>\n"
+           "\nДобрый день, подскажите статус заказа.\n").encode()
+    r = api.client.post("/v1/messages", content=raw,
+                        headers=RFC822 | {"X-API-Key": api.key_a}, params={"replies": 0})
+    assert r.status_code == 200, r.text
+    assert r.json()["message"]["text"].startswith("Добрый день, подскажите статус заказа.")

@@ -175,3 +175,13 @@ def test_fill_drops_lines_whose_variables_are_all_empty():
         "Kind regards,\nA"
     )
     assert re.search("x", fill("x {company}", {"company": ""}))
+
+
+def test_short_greeting_takes_the_default_language(rules):
+    """'Hallo!' is too short to detect: the service's default language answers it."""
+    rules.default_lang = "de"
+    try:
+        assert rules.resolve_lang("Hallo!", None) == "de"
+        assert rules.resolve_lang("Здравствуйте", None) == "ru"  # another script still wins
+    finally:
+        rules.default_lang = None

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from service.db.models import Job
 from service.integrations import deliveries
 from service.integrity import check_tallies
-from service.jobs import DEAD, DONE, JobContext, RUNNING, Worker, queue
+from service.jobs import DEAD, DONE, RUNNING, JobContext, Worker, queue
 from tests.service.test_webhooks_api import ACME_CW, ACME_ZM, chatwoot_post, zammad_post
 
 PAYLOADS = Path(__file__).parent / "payloads"

@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-if TYPE_CHECKING:
-    from service.config import Settings
+from service.config import Settings, model_dir_from_env
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +32,6 @@ _HEADER_LINE = re.compile(r"^([!-9;-~]+):")
 # At least one of these makes a header block an e-mail rather than "Note: ..." prose.
 _MAIL_HEADERS = frozenset({"from", "message-id", "received", "return-path", "mime-version",
                            "delivered-to", "x-mailer"})
-
-
-def default_model_dir() -> Path:
-    env = os.environ.get("TONEGUARD_MODEL_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "models" / "toneguard-e5-small"
 
 
 @dataclass(frozen=True)
@@ -74,33 +65,17 @@ def looks_like_email(text: str) -> bool:
     return False  # no blank line: no body
 
 
-def _assume_utf8(msg: EmailMessage) -> None:
-    """A body that names no charset but is valid UTF-8 (a message typed or saved by hand)
-    is read as UTF-8 rather than as ASCII full of replacement characters."""
-    part = msg.get_body(preferencelist=("plain", "html"))
-    if not isinstance(part, EmailMessage) or part.get_param("charset") is not None:
-        return
-    payload = part.get_payload(decode=True)
-    if not isinstance(payload, bytes):
-        return
-    try:
-        payload.decode("utf-8")
-    except UnicodeDecodeError:
-        return
-    part.set_param("charset", "utf-8")
-
-
 def parse_email(raw: bytes) -> RawEmail:
     """The readable body (text/plain, else HTML as text) and the headers the CLI uses."""
     from email import policy
     from email.parser import BytesParser
 
-    from service.integrations.rfc822 import body_text
+    from service.integrations.rfc822 import assume_utf8, body_text
 
     msg = BytesParser(policy=policy.default).parsebytes(raw)
     if not isinstance(msg, EmailMessage):
         return RawEmail("", None, None, None)
-    _assume_utf8(msg)
+    assume_utf8(msg)
     sent_at: datetime | None = None
     try:
         stamp = getattr(msg["Date"], "datetime", None)
@@ -145,8 +120,6 @@ def _parse_time(value: str | None, settings: Settings) -> datetime | None:
 def _settings() -> Settings:
     from pydantic import ValidationError
 
-    from service.config import Settings
-
     try:
         return Settings()
     except ValidationError as exc:
@@ -186,7 +159,7 @@ def classify(
     when = _parse_time(sent_at, settings)
     if when is None and mail is not None and mail.sent_at is not None:
         when = _localise(mail.sent_at, settings, "the Date header")
-    folder = model or default_model_dir()
+    folder = model or model_dir_from_env()
     if not (folder / "config.json").is_file():
         typer.echo(f"error: no model at {folder} (set --model or TONEGUARD_MODEL_DIR)", err=True)
         raise typer.Exit(2)
