@@ -69,11 +69,11 @@ def settled(api: Any, r: Any) -> Any:
 def chatwoot_post(api: Any, body: bytes | dict[str, Any], tenant: str = "acme") -> Any:
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     ts = str(int(time.time()))
-    return settled(api, api.client.post("/v1/webhooks/chatwoot", params={"tenant": tenant}, content=raw,
-                           headers={"Content-Type": "application/json",
-                                    "X-Chatwoot-Timestamp": ts,
-                                    "X-Chatwoot-Signature": sign(CW_SECRET, ts.encode() + b"."
-                                                                 + raw, "sha256")}))
+    signature = sign(CW_SECRET, ts.encode() + b"." + raw, "sha256")
+    return settled(api, api.client.post(
+        "/v1/webhooks/chatwoot", params={"tenant": tenant}, content=raw,
+        headers={"Content-Type": "application/json", "X-Chatwoot-Timestamp": ts,
+                 "X-Chatwoot-Signature": signature}))
 
 
 def zammad_post(api: Any, body: bytes | dict[str, Any]) -> Any:
