@@ -13,19 +13,19 @@ mean input length (`--tokens` to set it). Writes bench/results/gemm.json.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+import typer
 
 from bench.common import machine, table, write_result
+from classifier.scripts import run_command
 
-logger = logging.getLogger(__name__)
 SHAPES = ((384, 1536), (1536, 384), (384, 384))  # FFN up, FFN down, attention projection
 HIDDEN = 384
 PRODUCTS_PER_LAYER = {(384, 1536): 1, (1536, 384): 1, (384, 384): 4}  # Q, K, V, output
@@ -112,21 +112,19 @@ def run(m: int, threads: int, repeats: int) -> dict[str, Any]:
     return {"bench": "gemm", "machine": machine(), "threads": threads, "rows": rows}
 
 
-def main(argv: list[str] | None = None) -> int:
+def cli(
+    m: Annotated[int, typer.Option("--m", help="rows (tokens in a batch)")] = 1024,
+    threads: Annotated[int | None, typer.Option(help="default: all cores")] = None,
+    repeats: Annotated[int, typer.Option()] = 20,
+    tokens: Annotated[float | None, typer.Option(
+        help="mean input length for the ceiling (default: the test split's)")] = None,
+) -> int:
     from classifier.onnx_backend import available_cores
 
-    parser = argparse.ArgumentParser(prog="python -m bench.gemm", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--m", type=int, default=1024, help="rows (tokens in a batch)")
-    parser.add_argument("--threads", type=int, default=None, help="default: all cores")
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--tokens", type=float, default=None,
-                        help="mean input length for the ceiling (default: the test split's)")
-    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    result = run(args.m, args.threads or available_cores(), args.repeats)
-    result["ceiling"] = ceiling(result["rows"], args.tokens or mean_input_tokens())
-    print(f"{result['machine']['cpu']}, {result['threads']} threads (best of {args.repeats})")
+    result = run(m, threads or available_cores(), repeats)
+    result["ceiling"] = ceiling(result["rows"], tokens or mean_input_tokens())
+    print(f"{result['machine']['cpu']}, {result['threads']} threads (best of {repeats})")
     print(table(["product", "fp32 GFLOP/s", "int8 GOP/s", "int8 / fp32"],
                 [[r["shape"], r["fp32_gflops"], r["int8_gops"], r["int8_over_fp32"]]
                  for r in result["rows"]]))
@@ -138,4 +136,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_command(cli, None, "python -m bench.gemm", __doc__))

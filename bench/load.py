@@ -7,7 +7,6 @@ afterwards that what the service acknowledged is exactly what it stored and coun
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,8 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-
-logger = logging.getLogger(__name__)
 
 # Written for these tests: calm, rude, threatening, demanding, in the first-class languages.
 TEXTS = (

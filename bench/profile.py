@@ -14,7 +14,6 @@ hands the model under load). Writes bench/results/profile.json and profile.txt.
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import io
 import logging
@@ -27,7 +26,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+import typer
 
 from bench.common import (
     RESULTS_DIR,
@@ -38,8 +39,7 @@ from bench.common import (
     test_messages,
     write_result,
 )
-
-logger = logging.getLogger(__name__)
+from classifier.scripts import run_command
 
 
 class Stages:
@@ -176,17 +176,15 @@ def _cprofile(model_dir: Path) -> tuple[str, dict[str, float]]:
     return report.getvalue(), timings
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
-    parser.add_argument("--requests", type=int, default=50)
-    args = parser.parse_args(argv)
+def cli(
+    model: Annotated[Path, typer.Option()] = SHIPPED_MODEL,
+    requests: Annotated[int, typer.Option()] = 50,
+) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     info = machine()
     with tempfile.TemporaryDirectory(prefix="toneguard-profile-") as tmp:
-        result = _requests(args.model, args.requests, Path(tmp))
-    text, timings = _cprofile(args.model)
+        result = _requests(model, requests, Path(tmp))
+    text, timings = _cprofile(model)
     result.update({"bench": "profile", "machine": info, "predict_ms": timings})
     for endpoint in ("classify", "messages"):
         part = result[endpoint]
@@ -201,4 +199,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_command(cli, None, "python -m bench.profile", __doc__))

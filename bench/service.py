@@ -13,7 +13,6 @@ and peak under load, sampled every 20 ms). Writes bench/results/service.json.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import os
@@ -25,9 +24,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import httpx
+import typer
 
 from bench.common import (
     SHIPPED_MODEL,
@@ -38,6 +38,7 @@ from bench.common import (
     write_result,
 )
 from bench.rawhttp import Connection, encode_post
+from classifier.scripts import comma_list, run_command
 
 logger = logging.getLogger(__name__)
 WARMUP = 16
@@ -194,26 +195,27 @@ def run(model_dir: Path, requests: int, clients: list[int], endpoints: list[str]
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.service", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
-    parser.add_argument("--requests", type=int, default=400, help="per endpoint and client count")
-    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
-    parser.add_argument("--endpoints", nargs="+", default=["classify", "messages"],
-                        choices=["classify", "messages"])
-    parser.add_argument("--replies", default="semantic", choices=["semantic", "rules", "off"],
-                        help="reply suggestions mode of the server (semantic loads an encoder)")
-    parser.add_argument("--torch-threads", type=int, default=None,
-                        help="OMP_NUM_THREADS of the server (default: all cores, as shipped)")
-    parser.add_argument("--backend", default="auto",
-                        choices=["auto", "onnx", "torch", "torch-bf16"],
-                        help="TONEGUARD_BACKEND of the server (auto: int8 ONNX when exported)")
-    args = parser.parse_args(argv)
+def cli(
+    model: Annotated[Path, typer.Option()] = SHIPPED_MODEL,
+    requests: Annotated[int, typer.Option(help="per endpoint and client count")] = 400,
+    clients: Annotated[str, typer.Option(help="client counts, e.g. 1,8,32")] = "1,8,32",
+    endpoints: Annotated[str, typer.Option(
+        help="classify and/or messages, e.g. classify,messages")] = "classify,messages",
+    replies: Annotated[Literal["semantic", "rules", "off"], typer.Option(
+        help="reply suggestions mode of the server (semantic loads an encoder)")] = "semantic",
+    torch_threads: Annotated[int | None, typer.Option(
+        help="OMP_NUM_THREADS of the server (default: all cores, as shipped)")] = None,
+    backend: Annotated[Literal["auto", "onnx", "torch", "torch-bf16"], typer.Option(
+        help="TONEGUARD_BACKEND of the server (auto: int8 ONNX when exported)")] = "auto",
+) -> int:
+    counts = [int(c) for c in comma_list(clients)]
+    paths = comma_list(endpoints)
+    if not counts or not paths or set(paths) - {"classify", "messages"}:
+        raise typer.BadParameter("give client counts and the endpoints classify and/or messages")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="toneguard-bench-") as tmp:
-        result = run(args.model, args.requests, args.clients, args.endpoints, args.replies,
-                     Path(tmp), args.torch_threads, args.backend)
+        result = run(model, requests, counts, paths, replies, Path(tmp), torch_threads,
+                     backend)
     m = result["machine"]
     print(f"service on {m['cores']} cores ({m['cpu']}), backend {result['backend']}, replies "
           f"{result['replies_mode']}, torch threads {result['torch_threads']}, "
@@ -230,4 +232,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_command(cli, None, "python -m bench.service", __doc__))

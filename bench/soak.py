@@ -1,6 +1,7 @@
 """Soak: the service under steady load for a set time; throughput, errors and memory.
 
     python -m bench.soak [--minutes 5] [--db sqlite|postgres] [--workers 1] [--senders 8]
+    python -m bench.soak --minutes 30 --db postgres --workers 4 --max-slope-mb-per-min 1
 
 Starts `toneguard serve` on a fresh database and keeps `--senders` clients busy with a
 helpdesk-like mix (new messages for 200 clients, replays, classify batches, client cards,
@@ -167,12 +168,15 @@ class Soak:
                                  *(self._sender(client, i, deadline)
                                    for i in range(self.senders)))
 
-    def memory_verdict(self) -> dict[str, Any]:
+    def memory_verdict(self, max_slope: float | None = None) -> dict[str, Any]:
+        """`max_slope` (MB/min) replaces the default limit (1 MB/min or 0.5 %/min, whichever
+        is larger); issue 18's soak asks for under 1 MB/min whatever the size."""
         half = self.seconds / 2
         second = [(t, v) for t, v in self.samples if t >= half]
         slope = slope_per_min(second)
         mean = sum(v for _, v in second) / len(second) if second else 0.0
-        limit = max(GROWTH_MB_PER_MIN, GROWTH_FRACTION_PER_MIN * mean)
+        limit = (max(GROWTH_MB_PER_MIN, GROWTH_FRACTION_PER_MIN * mean) if max_slope is None
+                 else max_slope)
         return {"second_half_slope_mb_per_min": round(slope, 2),
                 "second_half_mean_mb": round(mean, 1), "threshold_mb_per_min": round(limit, 2),
                 "start_mb": round(self.samples[0][1], 1) if self.samples else 0.0,
@@ -187,11 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--senders", type=int, default=8)
     p.add_argument("--every", type=float, default=30.0, help="seconds between table rows")
-    p.add_argument("--model-dir", type=Path, default=None)
+    p.add_argument("--model-dir", type=Path, default=None,
+                   help="default: the shipped model (models/toneguard-e5-small) when present")
+    p.add_argument("--max-slope-mb-per-min", type=float, default=None,
+                   help="memory limit for the second half (default: 1 MB/min or 0.5 %%/min)")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     model_dir = args.model_dir or default_model_dir()
+    print(f"model {model_dir}, {args.workers} worker(s), {args.db}, {args.senders} senders, "
+          f"{args.minutes:g} min", flush=True)
     with tempfile.TemporaryDirectory(prefix="tg-soak-") as tmp, \
             scratch_database(args.db, Path(tmp)) as db:
         [key] = create_keys(db, "soak")
@@ -199,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                         log_path=Path(tmp) / "server.log") as server:
             soak = Soak(server, key, args.senders, args.minutes * 60)
             asyncio.run(soak.run(every=args.every, sample=min(5.0, args.every)))
-    memory = soak.memory_verdict()
+    memory = soak.memory_verdict(args.max_slope_mb_per_min)
     summary = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.node()} {platform.machine()}, {psutil.cpu_count()} cores, "

@@ -19,14 +19,15 @@ bench/results/spans.json.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+import typer
 
 from bench.common import (
     SHIPPED_MODEL,
@@ -36,8 +37,7 @@ from bench.common import (
     test_messages,
     write_result,
 )
-
-logger = logging.getLogger(__name__)
+from classifier.scripts import run_command
 
 BATCH = 32
 MIN_LINES = 3
@@ -184,15 +184,13 @@ def run(model_dir: Path, n: int, threads: int | None) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.spans", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
-    parser.add_argument("--n", type=int, default=1055, help="test-split messages to read")
-    parser.add_argument("--threads", type=int, default=None, help="default: all cores")
-    args = parser.parse_args(argv)
+def cli(
+    model: Annotated[Path, typer.Option()] = SHIPPED_MODEL,
+    n: Annotated[int, typer.Option(help="test-split messages to read")] = 1055,
+    threads: Annotated[int | None, typer.Option(help="default: all cores")] = None,
+) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    result = run(args.model, args.n, args.threads)
+    result = run(model, n, threads)
     m, agree = result["machine"], result["agreement"]
     print(f"{result['flagged_messages']} flagged of {result['messages_read']} test-split "
           f"messages, {result['model']['backend']} backend, {result['threads']} threads, "
@@ -218,4 +216,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_command(cli, None, "python -m bench.spans", __doc__))

@@ -28,7 +28,6 @@ no up-to-date `model-int8.onnx` exists.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
@@ -36,9 +35,10 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+import typer
 
 from bench.common import (
     REPO_ROOT,
@@ -49,6 +49,7 @@ from bench.common import (
     test_messages,
     write_result,
 )
+from classifier.scripts import comma_list, run_command
 from training.quantize import tag_for
 
 logger = logging.getLogger(__name__)
@@ -93,91 +94,121 @@ def reference_for(model_dir: Path) -> Path | None:
     return folder if (folder / "config.json").is_file() else None
 
 
-def run(model_dir: Path, n: int, threads: int | None,
-        schemes: tuple[str, ...] = ("block", "rows", "tensor"), bf16: bool = True,
-        reference: Path | None = None) -> dict[str, Any]:
-    import torch
-
+def _classifiers(model_dir: Path, threads: int) -> tuple[Any, Any]:
+    """The torch classifier and the shipped ONNX one on `threads` (exported if missing)."""
     from classifier.model import ToneClassifier
-    from classifier.onnx_backend import INT8_NAME, available_cores, find_onnx
+    from classifier.onnx_backend import INT8_NAME, OnnxBackend, find_onnx
     from training.export import export_model
 
-    info = machine()
-    threads = threads or available_cores()
-    torch.set_num_threads(threads)
     if find_onnx(model_dir, prefer=INT8_NAME) is None:
         logger.warning("no up-to-date ONNX export in %s; exporting it now", model_dir)
         export_model(model_dir)
-    rows = test_messages(n)
-    texts = [r["text"] for r in rows]
-    sent = [parse_sent_at(r.get("sent_at")) for r in rows]
     torch_clf = ToneClassifier.from_pretrained(model_dir, backend="torch")
     onnx_clf = ToneClassifier.from_pretrained(model_dir, backend="onnx")
-    from classifier.onnx_backend import OnnxBackend
-
     if isinstance(onnx_clf.backend, OnnxBackend):
         onnx_clf.backend = OnnxBackend(onnx_clf.backend.path, threads=threads)
-    # Warm-up: first calls allocate arenas and pick kernels.
+    return torch_clf, onnx_clf
+
+
+def _one_by_one(clf: Any, texts: list[str], sent: list[Any]) -> np.ndarray:
+    """Batch 1: what the baseline and the reference run."""
+    return np.stack([clf.predict_proba(t, sent_at=s) for t, s in zip(texts, sent, strict=True)])
+
+
+def _warm_and_time(clf: Any, texts: list[str], sent: list[Any]) -> tuple[np.ndarray, float]:
+    """Batched, after a warm-up (first calls allocate arenas and pick kernels)."""
+    clf.predict_proba(texts[:8], sent_at=sent[:8])
+    return _timed(partial(clf.predict_proba, texts, sent_at=sent))
+
+
+def _reference(reference: Path, texts: list[str],
+               sent: list[Any]) -> tuple[str, float, np.ndarray, np.ndarray]:
+    """The reference model at batch 1: its name, seconds, probabilities and flags."""
+    from classifier.model import ToneClassifier
+
+    ref_clf = ToneClassifier.from_pretrained(reference, backend="torch")
+    ref_clf.predict_proba(texts[:8], sent_at=sent[:8])
+    ref_p, ref_s = _timed(partial(_one_by_one, ref_clf, texts, sent))
+    return (f"reference {ref_clf.name}: transformers fp32, batch 1", ref_s, ref_p,
+            ref_p >= ref_clf.thresholds)
+
+
+def _variants(model_dir: Path, torch_clf: Any, onnx_clf: Any, texts: list[str],
+              sent: list[Any], threads: int, schemes: tuple[str, ...],
+              bf16: bool) -> list[tuple[str, float, np.ndarray]]:
+    """(name, seconds, probabilities) of every variant; the baseline first."""
+    from classifier.model import ToneClassifier
+    from classifier.onnx_backend import OnnxBackend
+
     torch_clf.predict_proba(texts[:8], sent_at=sent[:8])
     onnx_clf.predict_proba(texts[:8], sent_at=sent[:8])
-
-    def one_by_one() -> np.ndarray:
-        return np.stack([torch_clf.predict_proba(t, sent_at=s) for t, s in
-                         zip(texts, sent, strict=True)])
-
-    ref: tuple[str, float, np.ndarray, np.ndarray] | None = None
-    if reference is not None:
-        ref_clf = ToneClassifier.from_pretrained(reference, backend="torch")
-        ref_clf.predict_proba(texts[:8], sent_at=sent[:8])
-        ref_p, ref_s = _timed(lambda: np.stack([ref_clf.predict_proba(t, sent_at=s) for t, s in
-                                                zip(texts, sent, strict=True)]))
-        ref = (f"reference {ref_clf.name}: transformers fp32, batch 1", ref_s, ref_p,
-               ref_p >= ref_clf.thresholds)
-        del ref_clf
-    base_p, base_s = _timed(one_by_one)
-    torch_p, torch_s = _timed(lambda: torch_clf.predict_proba(texts, sent_at=sent))
-    onnx_p, onnx_s = _timed(lambda: onnx_clf.predict_proba(texts, sent_at=sent))
+    base_p, base_s = _timed(partial(_one_by_one, torch_clf, texts, sent))
+    torch_p, torch_s = _timed(partial(torch_clf.predict_proba, texts, sent_at=sent))
+    onnx_p, onnx_s = _timed(partial(onnx_clf.predict_proba, texts, sent_at=sent))
     shipped = (onnx_clf.backend.metadata.get("toneguard.quantization", "?")
                if isinstance(onnx_clf.backend, OnnxBackend) else "torch fallback")
     runs = [("transformers fp32, batch 1 (baseline)", base_s, base_p),
             ("torch fp32, batched", torch_s, torch_p),
             (f"onnx {shipped} (shipped), batched", onnx_s, onnx_p)]
     if bf16:
-        bf16_clf = ToneClassifier.from_pretrained(model_dir, backend="torch-bf16")
-        bf16_clf.predict_proba(texts[:8], sent_at=sent[:8])
-        bf16_p, bf16_s = _timed(partial(bf16_clf.predict_proba, texts, sent_at=sent))
+        bf16_p, bf16_s = _warm_and_time(
+            ToneClassifier.from_pretrained(model_dir, backend="torch-bf16"), texts, sent)
         runs.append(("torch bf16 (TONEGUARD_BACKEND=torch-bf16), batched", bf16_s, bf16_p))
-        del bf16_clf
     for scheme in schemes:
         if tag_for(scheme) == shipped:
             continue
         other = _scheme_variant(model_dir, onnx_clf, threads, scheme)
-        other.predict_proba(texts[:8], sent_at=sent[:8])
-        other_p, other_s = _timed(partial(other.predict_proba, texts, sent_at=sent))
+        other_p, other_s = _warm_and_time(other, texts, sent)
         runs.append((f"onnx {tag_for(scheme)} (--scheme {scheme}), batched", other_s, other_p))
-    variants = [(name, secs, p, p >= torch_clf.thresholds) for name, secs, p in runs]
-    flags = [variants[0][3]]
-    tokens = [len(ids) for ids in torch_clf.tokenizer(texts)["input_ids"]]
-    rows_out = [
+    return runs
+
+
+def _rows(runs: list[tuple[str, float, np.ndarray]], thresholds: np.ndarray, n: int,
+          ref: tuple[str, float, np.ndarray, np.ndarray] | None) -> list[dict[str, Any]]:
+    """One table row per variant (the reference first), compared with the baseline."""
+    _, base_s, base_p = runs[0]
+    base_flags = base_p >= thresholds
+    rows = [
         {"name": name, "seconds": round(secs, 3), "msgs_per_s": round(n / secs, 1),
          "ratio_to_baseline": round(base_s / secs, 2),
          "ratio_to_reference": round(ref[1] / secs, 2) if ref else None,
          "max_prob_gap_to_baseline": round(float(np.abs(p - base_p).max()), 4),
-         "same_flags_as_baseline": round(float((f == flags[0]).all(axis=1).mean()), 4),
+         "same_flags_as_baseline": round(float(((p >= thresholds) == base_flags)
+                                               .all(axis=1).mean()), 4),
          "within_0_03_of_baseline": round(float(
              (np.abs(p - base_p) <= 0.03).all(axis=1).mean()), 4),
-         "same_flags_as_reference": round(float((f == ref[3]).all(axis=1).mean()), 4)
-         if ref else None}
-        for name, secs, p, f in variants
+         "same_flags_as_reference": round(float(((p >= thresholds) == ref[3])
+                                                .all(axis=1).mean()), 4) if ref else None}
+        for name, secs, p in runs
     ]
     if ref:
-        rows_out.insert(0, {"name": ref[0], "seconds": round(ref[1], 3),
-                            "msgs_per_s": round(n / ref[1], 1),
-                            "ratio_to_baseline": round(base_s / ref[1], 2),
-                            "ratio_to_reference": 1.0, "max_prob_gap_to_baseline": None,
-                            "same_flags_as_baseline": round(float(
-                                (ref[3] == flags[0]).all(axis=1).mean()), 4),
-                            "within_0_03_of_baseline": None, "same_flags_as_reference": 1.0})
+        rows.insert(0, {"name": ref[0], "seconds": round(ref[1], 3),
+                        "msgs_per_s": round(n / ref[1], 1),
+                        "ratio_to_baseline": round(base_s / ref[1], 2),
+                        "ratio_to_reference": 1.0, "max_prob_gap_to_baseline": None,
+                        "same_flags_as_baseline": round(float(
+                            (ref[3] == base_flags).all(axis=1).mean()), 4),
+                        "within_0_03_of_baseline": None, "same_flags_as_reference": 1.0})
+    return rows
+
+
+def run(model_dir: Path, n: int, threads: int | None,
+        schemes: tuple[str, ...] = ("block", "rows", "tensor"), bf16: bool = True,
+        reference: Path | None = None) -> dict[str, Any]:
+    import torch
+
+    from classifier.onnx_backend import OnnxBackend, available_cores
+
+    info = machine()
+    threads = threads or available_cores()
+    torch.set_num_threads(threads)
+    torch_clf, onnx_clf = _classifiers(model_dir, threads)
+    rows = test_messages(n)
+    texts = [r["text"] for r in rows]
+    sent = [parse_sent_at(r.get("sent_at")) for r in rows]
+    ref = _reference(reference, texts, sent) if reference is not None else None
+    runs = _variants(model_dir, torch_clf, onnx_clf, texts, sent, threads, schemes, bf16)
+    tokens = [len(ids) for ids in torch_clf.tokenizer(texts)["input_ids"]]
     return {
         "bench": "throughput",
         "machine": {**info, "load_average_end": list(os.getloadavg())},
@@ -189,31 +220,29 @@ def run(model_dir: Path, n: int, threads: int | None,
         "tokens": {"mean": float(np.mean(tokens)), "max": int(max(tokens))},
         "batch_size": 32,
         "reference": str(reference) if reference else None,
-        "variants": rows_out,
+        "variants": _rows(runs, torch_clf.thresholds, n, ref),
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.throughput", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
-    parser.add_argument("--n", type=int, default=512, help="test-split messages")
-    parser.add_argument("--threads", type=int, default=None, help="default: all cores")
-    parser.add_argument("--schemes", default="block,rows,tensor",
-                        help="other int8 schemes to export and compare (comma-separated; "
-                             "each costs a ~1 min export)")
-    parser.add_argument("--no-bf16", action="store_true",
-                        help="skip the torch bf16 row (slow on CPUs without AMX)")
-    parser.add_argument("--reference", type=Path, default=None,
-                        help="another model folder timed at batch 1 as the reference "
-                             "(default: the teacher a distilled model names)")
-    parser.add_argument("--no-reference", action="store_true", help="skip the reference row")
-    args = parser.parse_args(argv)
+def cli(
+    model: Annotated[Path, typer.Option()] = SHIPPED_MODEL,
+    n: Annotated[int, typer.Option(help="test-split messages")] = 512,
+    threads: Annotated[int | None, typer.Option(help="default: all cores")] = None,
+    schemes: Annotated[str, typer.Option(
+        help="other int8 schemes to export and compare (comma-separated; each costs a ~1 "
+             "min export)")] = "block,rows,tensor",
+    no_bf16: Annotated[bool, typer.Option(
+        "--no-bf16", help="skip the torch bf16 row (slow on CPUs without AMX)")] = False,
+    reference: Annotated[Path | None, typer.Option(
+        help="another model folder timed at batch 1 as the reference (default: the teacher "
+             "a distilled model names)")] = None,
+    no_reference: Annotated[bool, typer.Option(
+        "--no-reference", help="skip the reference row")] = False,
+) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    schemes = tuple(x for x in args.schemes.split(",") if x.strip())
-    reference = None if args.no_reference else (args.reference or reference_for(args.model))
-    result = run(args.model, args.n, args.threads, schemes, bf16=not args.no_bf16,
-                 reference=reference)
+    chosen = tuple(comma_list(schemes))
+    reference = None if no_reference else (reference or reference_for(model))
+    result = run(model, n, threads, chosen, bf16=not no_bf16, reference=reference)
     m = result["machine"]
     print(f"{result['messages']} test-split messages (mean {result['tokens']['mean']:.0f} tokens), "
           f"{result['threads']} threads, {m['cpu']}, load average {m['load_average'][0]:.2f} "
@@ -233,4 +262,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_command(cli, None, "python -m bench.throughput", __doc__))

@@ -11,7 +11,6 @@ any mismatch; a JSON summary goes to bench/results/.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import logging
@@ -21,9 +20,10 @@ import tempfile
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import httpx
+import typer
 
 from bench.liveserver import (
     REPO_ROOT,
@@ -34,8 +34,8 @@ from bench.liveserver import (
     scratch_database,
 )
 from bench.load import LoadResult, message_body, send_all, with_duplicates
+from classifier.scripts import run_command
 
-logger = logging.getLogger(__name__)
 CLIENT_ID = "busy-client"
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 
@@ -129,21 +129,20 @@ def run(kind: str, workers: int, messages: int, senders: int, model_dir: Path,
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    p.add_argument("--workers", type=int, default=4)
-    p.add_argument("--messages", type=int, default=400)
-    p.add_argument("--senders", type=int, default=32)
-    p.add_argument("--model-dir", type=Path, default=None)
-    args = p.parse_args(argv)
+def cli(
+    db: Annotated[Literal["sqlite", "postgres"], typer.Option()] = "sqlite",
+    workers: Annotated[int, typer.Option()] = 4,
+    messages: Annotated[int, typer.Option()] = 400,
+    senders: Annotated[int, typer.Option()] = 32,
+    model_dir: Annotated[Path | None, typer.Option()] = None,
+) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    model_dir = args.model_dir or default_model_dir()
+    model_dir = model_dir or default_model_dir()
     with tempfile.TemporaryDirectory(prefix="tg-workers-") as tmp:
-        summary = run(args.db, args.workers, args.messages, args.senders, model_dir, Path(tmp))
+        summary = run(db, workers, messages, senders, model_dir, Path(tmp))
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"workers-{args.db}.json"
+    out = RESULTS_DIR / f"workers-{db}.json"
     out.write_text(json.dumps(summary, indent=2) + "\n")
     for k in ("database", "workers", "requests", "senders", "statuses", "seconds",
               "requests_per_s", "p50_ms", "p95_ms", "tally"):
@@ -157,4 +156,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_command(cli, None, "python -m bench.workers", __doc__.split("\n\n")[0]))

@@ -23,14 +23,12 @@ the span concentrates the evidence.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
 
+from classifier.calibration import sigmoid
 from classifier.spans import MAX_SPANS_PER_LABEL, Found, Range, clauses, sentences
-
-logger = logging.getLogger(__name__)
 
 # A further sentence is kept only when its evidence reaches this share of the strongest
 # sentence's: without it, a greeting with a sliver of positive evidence rode along.
@@ -43,10 +41,6 @@ class TokenEvidence:
 
     offsets: np.ndarray  # (n_tokens, 2) character offsets into the model input
     token_logits: np.ndarray  # (n_tokens, n_labels) each token's projection on the head
-
-
-def _sigmoid(x: float) -> float:
-    return float(1.0 / (1.0 + np.exp(-x)))
 
 
 def _message_tokens(evidence: TokenEvidence, text_start: int,
@@ -130,7 +124,7 @@ def attribute(
             inside = (last >= rng[0]) & (last < rng[1])
             mean = float(contrib[inside, col].mean()) if inside.any() else float(
                 contrib[sent_of == k, col].mean())
-            spans.append((rng, _sigmoid(platt_a[j] * (mean + bias[col]) + platt_b[j])))
+            spans.append((rng, float(sigmoid(platt_a[j] * (mean + bias[col]) + platt_b[j]))))
         result[j] = spans
     return result
 

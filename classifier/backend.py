@@ -10,15 +10,12 @@ give them (an ONNX file exported before they existed) says so with `has_token_lo
 
 from __future__ import annotations
 
-import logging
 from typing import Protocol
 
 import numpy as np
 import torch
 
 from classifier.network import ToneNet
-
-logger = logging.getLogger(__name__)
 
 
 class Backend(Protocol):

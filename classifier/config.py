@@ -7,14 +7,12 @@ template with its time markers, thresholds, calibration, the base model and the 
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from classifier.base_model import QUERY_PREFIX
 from classifier.types import LABELS
-
-logger = logging.getLogger(__name__)
 
 FORMAT = "toneguard-classifier/1"
 CONFIG_NAME = "config.json"
@@ -24,7 +22,6 @@ CARD_NAME = "README.md"
 # The clock reaches the model as words in its input (see the model card).
 MARKER_OUTSIDE = "[sent outside business hours]"
 MARKER_INSIDE = "[sent during business hours]"
-QUERY_PREFIX = "query: "
 
 
 def model_input(text: str, outside_hours: bool | None) -> str:

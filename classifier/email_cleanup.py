@@ -12,14 +12,11 @@ Plain chat text (one line, or nothing removed) comes back unchanged with an iden
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 from classifier.email import patterns as pat
 from classifier.email.html import html_to_mapped, html_to_text, looks_like_html
 from classifier.email.offsets import MappedText, compose
-
-logger = logging.getLogger(__name__)
 
 __all__ = ["CleanedMessage", "clean_message", "html_to_text", "looks_like_html"]
 

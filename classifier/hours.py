@@ -6,6 +6,9 @@ came from. Tenants can set a weekly schedule, a fixed time zone and holidays; th
 stores that as JSON, hence `to_dict` / `from_dict` with the shape
 `{"timezone": "Europe/Berlin" | null, "weekly": {"mon": [["09:00", "18:00"]], ...},
 "holidays": ["2026-12-24", ...]}`.
+
+This module is the one home of the business-hours rules: the service (tenant settings, reply
+phrases) and the corpus builder (training/corpus/holidays.py) build on it.
 """
 
 from __future__ import annotations
@@ -55,6 +58,11 @@ def _interval(value: Any) -> Interval:
     return a, b
 
 
+def format_time(t: time) -> str:
+    """HH:MM, with the end of the day written as 24:00 (as the stored JSON has it)."""
+    return "24:00" if t == time.max else t.strftime("%H:%M")
+
+
 def _default_weekly() -> dict[int, list[Interval]]:
     return {d: [(time(9), time(18))] for d in range(5)}
 
@@ -98,13 +106,10 @@ class BusinessHours:
         return not self.is_business_time(dt)
 
     def to_dict(self) -> dict[str, Any]:
-        def fmt(t: time) -> str:
-            return "24:00" if t == time.max else t.strftime("%H:%M")
-
         return {
             "timezone": self.timezone,
             "weekly": {
-                DAY_KEYS[d]: [[fmt(a), fmt(b)] for a, b in self.weekly.get(d, [])]
+                DAY_KEYS[d]: [[format_time(a), format_time(b)] for a, b in self.weekly.get(d, [])]
                 for d in range(7)
             },
             "holidays": sorted(d.isoformat() for d in self.holidays),
@@ -125,6 +130,7 @@ class BusinessHours:
 
 
 def parse_weekly(raw: Mapping[Any, Any]) -> dict[int, list[Interval]]:
+    """Weekday keys (mon..sun or 0-6) to sorted [start, end] or {start, end} intervals."""
     if not isinstance(raw, Mapping):
         raise ValueError("weekly must map weekdays to lists of [start, end] intervals")
     out: dict[int, list[Interval]] = {}
@@ -146,3 +152,16 @@ def parse_holidays(raw: Iterable[Any]) -> frozenset[date]:
 
 
 DEFAULT_HOURS = BusinessHours()
+
+
+def effective_hours(
+    default: Mapping[str, Any],
+    tenant: Mapping[str, Any] | None,
+    override: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The stored JSON shape that applies: a request's override beats the tenant's setting,
+    which beats the service default."""
+    for candidate in (override, tenant):
+        if candidate:
+            return dict(candidate)
+    return dict(default)

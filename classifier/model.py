@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from classifier.attribution import TokenEvidence, attribute
+from classifier.calibration import sigmoid
 from classifier.config import CARD_NAME, WEIGHTS_NAME, ModelConfig
 from classifier.email_cleanup import CleanedMessage, clean_message
 from classifier.hours import DEFAULT_HOURS, BusinessHours
@@ -39,10 +40,6 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 32
 SentAt = datetime | None
 SPAN_METHODS = ("attribution", "search")
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def resolve_base_dir(config: ModelConfig, folder: Path | None) -> Path:
@@ -214,7 +211,7 @@ class ToneClassifier:
                      for k, t in enumerate(per_row)]
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
-        return _sigmoid(logits * self._a + self._b)
+        return sigmoid(logits * self._a + self._b)
 
     def _probs(self, texts: list[str], outside: list[bool | None]) -> np.ndarray:
         to_input = self.config.model_input

@@ -7,15 +7,12 @@ shipped model stays a few megabytes.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
 from torch import nn
-
-logger = logging.getLogger(__name__)
 
 LORA_TARGETS = ["query", "key", "value", "attention.output.dense", "intermediate.dense",
                 "output.dense"]
@@ -167,14 +164,22 @@ def keep_student_layers(encoder: Any, keep: list[int], ffn_size: int | None = No
 def narrow_ffn(layer: Any, neurons: torch.Tensor) -> None:
     """Keep only the feed-forward neurons `neurons` of a BERT layer (weights sliced)."""
     up, down = layer.intermediate.dense, layer.output.dense
-    new_up = nn.Linear(up.in_features, len(neurons))
-    new_down = nn.Linear(len(neurons), down.out_features)
+    layer.intermediate.dense = nn.Linear(up.in_features, len(neurons))
+    layer.output.dense = nn.Linear(len(neurons), down.out_features)
+    copy_ffn_neurons(up, down, layer, neurons)
+
+
+def copy_ffn_neurons(up: nn.Linear, down: nn.Linear, layer: Any, neurons: torch.Tensor) -> None:
+    """Copy the feed-forward neurons `neurons` of (`up`, `down`) into `layer`'s narrower block.
+
+    `up` and `down` are a wider layer's `intermediate.dense` and `output.dense`; `layer`
+    has exactly `len(neurons)` feed-forward neurons, filled in the order given.
+    """
     with torch.no_grad():
-        new_up.weight.copy_(up.weight[neurons])
-        new_up.bias.copy_(up.bias[neurons])
-        new_down.weight.copy_(down.weight[:, neurons])
-        new_down.bias.copy_(down.bias)
-    layer.intermediate.dense, layer.output.dense = new_up, new_down
+        layer.intermediate.dense.weight.copy_(up.weight[neurons])
+        layer.intermediate.dense.bias.copy_(up.bias[neurons])
+        layer.output.dense.weight.copy_(down.weight[:, neurons])
+        layer.output.dense.bias.copy_(down.bias)
 
 
 def delta_state(net: ToneNet) -> dict[str, torch.Tensor]:

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from classifier.base_model import QUERY_PREFIX
 from classifier.config import CONFIG_NAME, WEIGHTS_NAME
 
 logger = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ class OnnxEncoder:
     (~470 MB) and a second copy of the 250k-piece tokenizer (~300 MB) are not loaded.
     """
 
-    def __init__(self, path: Path, tokenizer: Any, prefix: str = "query: ",
+    def __init__(self, path: Path, tokenizer: Any, prefix: str = QUERY_PREFIX,
                  max_length: int = 256, batch_size: int = 32,
                  threads: int | None = None) -> None:
         self.backend = OnnxBackend(path, threads=threads)

@@ -14,13 +14,10 @@ can answer the questions of many messages with one batched forward pass per step
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Generator
 
 import numpy as np
-
-logger = logging.getLogger(__name__)
 
 Range = tuple[int, int]
 # Ends of sentences: terminal punctuation (with closing quotes/brackets) before a space,
@@ -64,23 +61,9 @@ def clauses(text: str, span: Range) -> list[Range]:
     return _split(text, span[0], span[1], _CLAUSE_END)
 
 
-# Scores texts: returns calibrated probabilities, shape (n, n_labels).
-Scorer = Callable[[list[str]], np.ndarray]
 Found = dict[int, list[tuple[Range, float]]]
 # Yields texts to score, is sent their probabilities, returns the spans.
 SpanSearch = Generator[list[str], np.ndarray, Found]
-
-
-def find_spans(
-    text: str,
-    flagged: list[int],
-    probs: np.ndarray,
-    thresholds: np.ndarray,
-    score: Scorer,
-) -> Found:
-    """Per flagged label index: up to three (range, score) in `text`, best first."""
-    return run_searches([span_search(text, flagged, probs, thresholds)],
-                        lambda _, asks: [score(a) for a in asks])[0]
 
 
 def run_searches(
@@ -116,7 +99,11 @@ def span_search(
     probs: np.ndarray,
     thresholds: np.ndarray,
 ) -> SpanSearch:
-    """`find_spans` as a generator: yields the texts to score, receives their probabilities."""
+    """Per flagged label index: up to three (range, score) in `text`, best first.
+
+    A generator: it yields the texts to score and is sent their probabilities (see
+    `run_searches`, which drives many searches so each step is one batched pass).
+    """
     if not flagged or not text.strip():
         return {}
     sents = sentences(text) or [(0, len(text))]

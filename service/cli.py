@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from service.commands import db_app, export_feedback, keys_app, serve
-from training.corpus.stats import data_app
+from training.commands import data_app, evaluate, export, train
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="toneguard: spot difficult clients."
@@ -26,6 +26,11 @@ from service.jobs.cli import jobs_app  # noqa: E402
 
 app.add_typer(jobs_app, name="jobs")
 
+# Bulk scoring of a helpdesk's history (Ray).
+from service.backfill.cli import backfill  # noqa: E402
+
+app.command("backfill")(backfill)
+
 # Reply-policy verbs.
 from service.replies.cli import replies_app  # noqa: E402
 
@@ -36,13 +41,10 @@ app.add_typer(data_app, name="data")
 
 # Classifier and training verbs.
 from service.classify_cli import classify  # noqa: E402
-from training.cli import evaluate, train  # noqa: E402
 
 app.command("classify")(classify)
 app.command("train")(train)
 app.command("evaluate")(evaluate)
 
 # Performance verbs.
-from training.export import export  # noqa: E402
-
 app.command("export")(export)

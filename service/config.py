@@ -12,31 +12,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-# timezone None: read each message in its sender's own UTC offset (a 23:40 message is late
-# wherever it came from); set a zone to judge every message by the office clock instead.
-DEFAULT_BUSINESS_HOURS: dict[str, Any] = {
-    "timezone": None,
-    "weekly": {
-        "mon": [["09:00", "18:00"]],
-        "tue": [["09:00", "18:00"]],
-        "wed": [["09:00", "18:00"]],
-        "thu": [["09:00", "18:00"]],
-        "fri": [["09:00", "18:00"]],
-        "sat": [],
-        "sun": [],
-    },
-    "holidays": [],
-}
+from classifier.hours import DEFAULT_HOURS
+from classifier.paths import REPLIES_DIR, SHIPPED_MODEL_DIR, VAR_DIR
 
 
 def _default_database_url() -> str:
-    return f"sqlite:///{REPO_ROOT / 'var' / 'toneguard.db'}"
+    return f"sqlite:///{VAR_DIR / 'toneguard.db'}"
 
 
 def _default_model_dir() -> Path:
-    return REPO_ROOT / "models" / "toneguard-e5-small"
+    return SHIPPED_MODEL_DIR
 
 
 class HelpdeskApi(BaseModel):
@@ -77,8 +62,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     max_batch: int = 64
 
-    # Business hours for tenants that have not set their own.
-    business_hours: dict[str, Any] = Field(default_factory=lambda: dict(DEFAULT_BUSINESS_HOURS))
+    # Business hours for tenants that have not set their own. The default (classifier.hours)
+    # has timezone None: each message is read in its sender's own UTC offset (a 23:40 message
+    # is late wherever it came from); set a zone to judge every message by the office clock.
+    business_hours: dict[str, Any] = Field(default_factory=DEFAULT_HOURS.to_dict)
 
     # Risk: half-life of a flagged message's weight, in days. The stored accumulator scales
     # as 2^(days since 2024 / half-life), so short half-lives would overflow a double early.
@@ -93,7 +80,9 @@ class Settings(BaseSettings):
     # Create a `default` tenant when the database has no tenant yet; its key goes to a 0600
     # file under `data_dir` (the log names the file, never the key).
     bootstrap_default_tenant: bool = True
-    data_dir: Path = Field(default_factory=lambda: REPO_ROOT / "var")
+    data_dir: Path = VAR_DIR
+    # The reply playbook (<lang>.json templates, see data/replies/README.md).
+    replies_dir: Path = REPLIES_DIR
 
     # The language of a message too short to detect (a greeting): classifier.lang.
     default_language: str = Field(default="en", pattern=r"^[a-z]{2}$")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.config import Settings
 from service.db.session import Database
 from service.inference import InferenceEngine
 from service.metrics import Metrics
+
+if TYPE_CHECKING:  # both import this module's TenantContext, or pull in numpy and the encoder
+    from service.replies.suggester import ReplySuggester
+    from service.tenants import KeyCache
 
 
 @dataclass
@@ -17,9 +21,8 @@ class Services:
     db: Database
     engine: InferenceEngine
     metrics: Metrics = field(default_factory=Metrics)
-    # service.replies.ReplySuggester when that module is available, else None.
-    suggester: Any = None
-    keys: Any = None  # service.tenants.KeyCache (recently verified API keys)
+    suggester: ReplySuggester | None = None  # None: replies_mode is "off"
+    keys: KeyCache | None = None  # recently verified API keys
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ short and long messages stays cheap. Inference is CPU-bound and blocking, so it 
 a worker thread; `max_concurrency` workers (1 by default: ONNX Runtime already uses every
 core; with more, the service splits the cores between them) keep forward passes from
 fighting over the few cores. When the queue is full the
-caller gets a 503 with Retry-After instead of the service growing without bound.
+caller gets `Overloaded` (a 503 with Retry-After over HTTP) instead of the service
+growing without bound.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 import anyio.to_thread
-from starlette.exceptions import HTTPException
 
+from classifier.hours import BusinessHours
 from classifier.types import Prediction
 
 logger = logging.getLogger(__name__)
@@ -49,25 +50,30 @@ class Classifier(Protocol):
         self,
         texts: list[str],
         sent_at: list[datetime | None],
-        business_hours: Any = None,
+        business_hours: BusinessHours | None = None,
     ) -> list[Prediction]: ...
     # ToneClassifier.predict also takes `thresholds` (label -> cut-off); the engine passes
     # it only for a tenant whose sensitivity differs from the model's own.
 
 
-class Overloaded(HTTPException):
-    """The inference queue is full: a 503 the client should retry after a pause."""
+class Overloaded(Exception):
+    """The inference queue is full: the caller should retry after `retry_after` seconds.
 
-    def __init__(self, waiting: int) -> None:
-        super().__init__(503, f"the classifier is busy ({waiting} messages queued); retry shortly",
-                         headers={"Retry-After": str(RETRY_AFTER_S)})
+    The engine knows nothing of HTTP; service.api.errors answers this with a 503 and
+    Retry-After, and a background job simply fails and is retried later.
+    """
+
+    def __init__(self, waiting: int, retry_after: int = RETRY_AFTER_S) -> None:
+        super().__init__(f"the classifier is busy ({waiting} messages queued); retry shortly")
+        self.waiting = waiting
+        self.retry_after = retry_after
 
 
 @dataclass
 class _Request:
     texts: list[str]
     sent_ats: list[datetime | None]
-    business_hours: Any
+    business_hours: BusinessHours | None
     future: asyncio.Future[list[Prediction]]
     thresholds: dict[str, float] | None = None  # None = the model's own
     queued_at: float = field(default_factory=time.perf_counter)
@@ -119,14 +125,14 @@ class InferenceEngine:
         self,
         texts: list[str],
         sent_ats: list[datetime | None],
-        business_hours: Any = None,
+        business_hours: BusinessHours | None = None,
         thresholds: Mapping[str, float] | None = None,
     ) -> list[Prediction]:
         """Predictions for `texts`, in order; `sent_ats` aligns with them.
 
         `thresholds` (label -> cut-off, see service.sensitivity) decide the labels and spans
         instead of the model's own, from the same forward pass.
-        Raises `Overloaded` (HTTP 503 + Retry-After) when too many messages are waiting.
+        Raises `Overloaded` when too many messages are waiting (the API answers 503).
         """
         if len(texts) != len(sent_ats):
             raise ValueError("texts and sent_ats must have the same length")

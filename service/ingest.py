@@ -23,11 +23,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from classifier.hours import BusinessHours, effective_hours
 from classifier.types import Prediction
 from service.clock import utc_offset_minutes
 from service.context import Services, TenantContext
 from service.db.models import Client, LabelTally, Message, MessageLabel
-from service.hours import effective_hours, to_classifier_hours
 from service.risk import ref_contribution
 from service.sensitivity import tenant_decision
 from service.views import ClientTally, StoredMessage, client_tally, stored_message
@@ -119,15 +119,62 @@ def _replay(
     )
 
 
+def event_time(sent_at: datetime | None, now: datetime) -> datetime:
+    """When a message counts for tallies and decay: its send time, never later than receipt."""
+    return min(_as_utc(sent_at), now) if sent_at else now
+
+
+def message_row(
+    tenant_id: int, client_pk: int, msg: IncomingMessage, pred: Prediction,
+    decision: dict[str, Any] | None, model_name: str, model_version: str, now: datetime,
+) -> Message:
+    """The stored row of a classified message (shared with service.backfill, so a message
+    backfilled from history is stored exactly as a live one)."""
+    labels = sorted(set(pred.labels))
+    return Message(
+        tenant_id=tenant_id, message_id=msg.message_id, client_pk=client_pk, text=msg.text,
+        subject=msg.subject, channel=msg.channel,
+        sent_at=_as_utc(msg.sent_at) if msg.sent_at else None,
+        event_at=event_time(msg.sent_at, now), sent_utc_offset=utc_offset_minutes(msg.sent_at),
+        labels=labels, model_labels=labels, scores=dict(pred.scores),
+        spans=[asdict(sp) for sp in pred.spans],
+        ignored_ranges=[list(r) for r in pred.ignored_ranges], lang=pred.lang,
+        outside_business_hours=pred.outside_business_hours,
+        content_hash=msg.content_hash(), model_name=model_name, model_version=model_version,
+        created_at=now, thresholds=decision,
+    )
+
+
+def count_message(s: Session, row: Message, half_life: float, now: datetime) -> None:
+    """Add a just-inserted (flushed) message to its client's tallies and risk, in the
+    caller's transaction (shared with service.backfill)."""
+    ins = _insert(s)
+    for label in row.labels:
+        s.add(MessageLabel(message_pk=row.id, label=label))
+        s.execute(
+            ins(LabelTally)
+            .values(client_pk=row.client_pk, label=label, n=1)
+            .on_conflict_do_update(
+                index_elements=["client_pk", "label"], set_={"n": LabelTally.n + 1}
+            )
+        )
+    s.execute(
+        update(Client)
+        .where(Client.id == row.client_pk)
+        .values(
+            message_count=Client.message_count + 1,
+            risk_ref=Client.risk_ref + ref_contribution(row.labels, row.event_at, half_life),
+            last_seen=now,
+        )
+    )
+
+
 def _store(
     services: Services, tenant: TenantContext, msg: IncomingMessage, pred: Prediction,
     decision: dict[str, Any] | None = None,
 ) -> IngestResult:
     half_life = services.settings.risk_half_life_days
     now = datetime.now(UTC)
-    sent_at = _as_utc(msg.sent_at) if msg.sent_at else None
-    event_at = min(sent_at, now) if sent_at else now
-    labels = sorted(set(pred.labels))
     with services.db.session() as s:
         ins = _insert(s)
         # Write first: SQLite then takes its write lock at once and waits politely
@@ -144,17 +191,8 @@ def _store(
             )
         )
         assert client_pk is not None
-        row = Message(
-            tenant_id=tenant.id, message_id=msg.message_id, client_pk=client_pk, text=msg.text,
-            subject=msg.subject, channel=msg.channel, sent_at=sent_at, event_at=event_at,
-            sent_utc_offset=utc_offset_minutes(msg.sent_at),
-            labels=labels, model_labels=labels, scores=dict(pred.scores),
-            spans=[asdict(sp) for sp in pred.spans],
-            ignored_ranges=[list(r) for r in pred.ignored_ranges], lang=pred.lang,
-            outside_business_hours=pred.outside_business_hours,
-            content_hash=msg.content_hash(), model_name=services.engine.model_name,
-            model_version=services.engine.model_version, created_at=now, thresholds=decision,
-        )
+        row = message_row(tenant.id, client_pk, msg, pred, decision, services.engine.model_name,
+                          services.engine.model_version, now)
         s.add(row)
         try:
             s.flush()
@@ -165,24 +203,7 @@ def _store(
             if found is None:
                 raise
             return _replay(s, found, msg, tenant, half_life)
-        for label in labels:
-            s.add(MessageLabel(message_pk=row.id, label=label))
-            s.execute(
-                ins(LabelTally)
-                .values(client_pk=client_pk, label=label, n=1)
-                .on_conflict_do_update(
-                    index_elements=["client_pk", "label"], set_={"n": LabelTally.n + 1}
-                )
-            )
-        s.execute(
-            update(Client)
-            .where(Client.id == client_pk)
-            .values(
-                message_count=Client.message_count + 1,
-                risk_ref=Client.risk_ref + ref_contribution(labels, event_at, half_life),
-                last_seen=now,
-            )
-        )
+        count_message(s, row, half_life, now)
         s.commit()
         return IngestResult(
             message=stored_message(row, msg.client_id),
@@ -212,7 +233,7 @@ async def ingest_message(
 
     The same message_id again returns the stored result (`created=False`) without
     running the model; the same id with different content raises MessageConflict.
-    `business_hours` (the stored JSON shape, see service.hours) overrides the tenant's.
+    `business_hours` (the stored JSON shape, see classifier.hours) overrides the tenant's.
     Raises InvalidMessage for empty text or NUL characters, TextTooLong over the limit
     (`max_chars`, default `max_text_chars`). With `classify_end` only `msg.text[:classify_end]`
     is classified (the caller has sized the client's own text, see
@@ -242,7 +263,7 @@ async def ingest_message(
     # keeps the thresholds it was decided with.
     cut, decision = tenant_decision(services.engine.model_thresholds, tenant.sensitivity)
     read = msg.text if classify_end is None else msg.text[:classify_end]
-    [pred] = await services.engine.classify([read], [sent_at], to_classifier_hours(hours),
+    [pred] = await services.engine.classify([read], [sent_at], BusinessHours.from_dict(hours),
                                             thresholds=cut)
     if len(read) < len(msg.text):
         pred = _with_unread_tail(pred, msg.text, len(read))

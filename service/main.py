@@ -7,11 +7,10 @@ loads the model and the reply suggester, then serves. `app_factory` is what
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -23,10 +22,14 @@ from service.api.routes import (
     client_value,
     clients,
     health,
+    jobs,
     keys,
     messages,
+    replies,
     review,
     tenant,
+    ui,
+    webhooks,
 )
 from service.config import Settings
 from service.context import Services
@@ -37,9 +40,10 @@ from service.metrics import Metrics
 from service.ratelimit import RateLimit, make_limiter
 from service.tenants import DEFAULT_TENANT, KeyCache, bootstrap_default_tenant, write_key_file
 
+if TYPE_CHECKING:
+    from service.replies.suggester import ReplySuggester
+
 logger = logging.getLogger(__name__)
-# Routers owned by other parts of the service, mounted when present.
-OPTIONAL_ROUTERS = ("replies", "webhooks", "ui", "jobs")
 
 
 def _configure_logging(level: str) -> None:
@@ -67,7 +71,7 @@ def load_classifier(settings: Settings) -> Classifier:
     return loaded
 
 
-def load_suggester(settings: Settings, tokenizer: Any = None) -> Any:
+def load_suggester(settings: Settings, tokenizer: Any = None) -> ReplySuggester | None:
     """The reply suggester for `settings.replies_mode`; None when off or unavailable.
 
     With the classifier's `tokenizer`, semantic matching uses the int8 ONNX encoder when
@@ -80,40 +84,26 @@ def load_suggester(settings: Settings, tokenizer: Any = None) -> Any:
     return suggester
 
 
-def _build_suggester(settings: Settings, tokenizer: Any) -> Any:
+def _build_suggester(settings: Settings, tokenizer: Any) -> ReplySuggester | None:
     if settings.replies_mode == "off":
         return None
-    try:
-        from service.replies.suggester import ReplySuggester
-    except ImportError:
-        logger.warning("reply suggestions unavailable: service.replies is not installed")
-        return None
+    from service.replies.suggester import ReplySuggester
+    from service.replies.templates import load_playbook
+
+    playbook = load_playbook(settings.replies_dir)
     if settings.replies_mode == "semantic":
         try:
             from classifier.onnx_backend import load_onnx_encoder
 
             encoder = load_onnx_encoder(tokenizer)
             if encoder is not None:
-                from classifier.base_model import default_cache_dir
+                from classifier.paths import default_cache_dir
 
-                return ReplySuggester(None, encoder, default_cache_dir() / "replies")
-            return ReplySuggester.semantic()
+                return ReplySuggester(playbook, encoder, default_cache_dir() / "replies")
+            return ReplySuggester.semantic(playbook=playbook)
         except Exception:
             logger.exception("semantic reply matching failed to load; using rules only")
-    return ReplySuggester.rules_only()
-
-
-def _mount_optional(app: FastAPI) -> None:
-    for name in OPTIONAL_ROUTERS:
-        try:
-            module = importlib.import_module(f"service.api.routes.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"service.api.routes.{name}":
-                logger.exception("routes %s failed to import", name)
-            continue
-        router = getattr(module, "router", None)
-        if router is not None:
-            app.include_router(router)
+    return ReplySuggester.rules_only(playbook)
 
 
 def _register_webhook_jobs(services: Services) -> None:
@@ -142,7 +132,7 @@ def _hand_over_first_key(settings: Settings, key: str) -> None:
 def create_app(
     settings: Settings | None = None,
     classifier: Classifier | None = None,
-    suggester: Any = None,
+    suggester: ReplySuggester | None = None,
     create_database: bool = True,
 ) -> FastAPI:
     """Build the app. `classifier`/`suggester` skip loading (tests pass preloaded ones).
@@ -204,9 +194,9 @@ def create_app(
     errors.install(app)
     # review and client_value first: their /messages/{id}/corrections and /clients/{id}/value
     # paths would otherwise be read as ids by the messages and clients routers.
-    for module in (health, classify, review, client_value, messages, clients, tenant, keys):
+    for module in (health, classify, review, client_value, messages, clients, tenant, keys,
+                   replies, webhooks, ui, jobs):
         app.include_router(module.router)
-    _mount_optional(app)
     limiter = make_limiter(settings)
     if limiter is not None:  # inside the metrics, so 429s are counted
         app.add_middleware(RateLimit, limiter=limiter)

@@ -105,7 +105,9 @@ class RedisTokenBucket:
                                exc_info=True)
                 self._warned = True
             return self._fallback.take(key)
-        self._warned = False
+        if self._warned:
+            logger.warning("rate limit: Redis reachable again, using the shared buckets")
+            self._warned = False
         return wait
 
 

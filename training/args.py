@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-from dataclasses import asdict, dataclass, field
+import json
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-logger = logging.getLogger(__name__)
+from classifier.paths import VAR_DIR
 
-REPO = Path(__file__).resolve().parent.parent
-SHIPPED_MODEL = REPO / "models" / "toneguard-e5-small"
-MODELS_DIR = REPO / "var" / "models"  # where new models go unless -o says otherwise
-DEFAULT_EXTRA = REPO.parent / "shared" / "datasets" / "russe_detox_train.tsv"
+MODELS_DIR = VAR_DIR / "models"  # where new models go unless -o says otherwise
 METHODS = ("lora", "partial", "student")
 
 
@@ -47,7 +44,7 @@ class TrainingArguments:
     cache_below: int = 0
     # method="student": a shallower encoder keeping these base layers (training/distill.py)
     student_layers: list[int] = field(default_factory=lambda: [0, 1])
-    student_ffn: int | None = None  # narrower feed-forward blocks (base: 1536), e.g. 512
+    student_ffn: int | None = None  # narrower feed-forward blocks than the base's, e.g. 512
     teacher: str | None = None  # a model folder to distill from (and seed a student with)
     distill_weight: float = 0.7  # share of the loss from the teacher's probabilities
     distill_hidden_weight: float = 1.0  # weight of matching the teacher's pooled states
@@ -76,8 +73,24 @@ class TrainingArguments:
         if not self.output_dir:
             self.output_dir = str(default_output_dir(self.name))
 
+    def encoder_shape(self) -> tuple[int, int] | None:
+        """(layers, feed-forward width) from the base encoder's own config.json; None when
+        `base_model` is not a model folder (validate reports that)."""
+        if self.base_model is not None:
+            folder = Path(self.base_model)
+        else:
+            from classifier.base_model import ensure_base_model
+
+            folder = ensure_base_model()
+        try:
+            config = json.loads((folder / "config.json").read_text())
+            return int(config["num_hidden_layers"]), int(config["intermediate_size"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
     def validate(self) -> TrainingArguments:
         problems = []
+        layers, width = self.encoder_shape() or (None, None)
         if self.method not in METHODS:
             problems.append(f"method must be one of {METHODS}, not {self.method!r}")
         for name in ("epochs", "batch_size", "max_length", "lora_r", "lora_alpha"):
@@ -90,18 +103,15 @@ class TrainingArguments:
             problems.append("warmup_ratio must be in [0, 1)")
         if not 0 <= self.lora_dropout < 1:
             problems.append("lora_dropout must be in [0, 1)")
-        if self.method == "partial" and not 1 <= self.unfreeze_last <= 12:
-            problems.append("unfreeze_last must be between 1 and 12 for method=partial")
-        if not 0 <= self.cache_below <= 11:
-            problems.append("cache_below must be between 0 and 11")
+        if layers is not None:
+            problems += self._layer_problems(layers)
         if self.method == "student":
-            if not self.student_layers or any(not 0 <= k <= 11 for k in self.student_layers):
-                problems.append("student_layers must name base layers 0..11, e.g. 0,1")
             if self.cache_below:
                 problems.append("cache_below must be 0 for method=student (every layer trains)")
-            if self.student_ffn is not None and not 1 <= self.student_ffn < 1536:
-                problems.append("student_ffn must be between 1 and 1535 (the base's width is "
-                                "1536), e.g. 512")
+            if (width is not None and self.student_ffn is not None
+                    and not 1 <= self.student_ffn < width):
+                problems.append(f"student_ffn must be between 1 and {width - 1} (the base's "
+                                f"width is {width}), e.g. 512")
             if self.student_ffn is not None and self.teacher is None:
                 problems.append("student_ffn needs --teacher (it picks the neurons to keep)")
         if self.teacher is not None and not (Path(self.teacher) / "config.json").is_file():
@@ -141,5 +151,28 @@ class TrainingArguments:
             raise ValueError("invalid training arguments: " + "; ".join(problems))
         return self
 
+    def _layer_problems(self, layers: int) -> list[str]:
+        """The options that name encoder layers, checked against the base's depth."""
+        top = layers - 1
+        problems = []
+        if self.method == "partial" and not 1 <= self.unfreeze_last <= layers:
+            problems.append(f"unfreeze_last must be between 1 and {layers} for method=partial")
+        if not 0 <= self.cache_below <= top:
+            problems.append(f"cache_below must be between 0 and {top}")
+        if self.method == "student" and (
+                not self.student_layers or any(not 0 <= k <= top for k in self.student_layers)):
+            problems.append(f"student_layers must name base layers 0..{top}, e.g. 0,1")
+        return problems
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def default_of(name: str) -> Any:
+    """A `TrainingArguments` field's default, so the CLI states none of its own."""
+    for f in fields(TrainingArguments):
+        if f.name == name:
+            if f.default_factory is not MISSING:
+                return f.default_factory()
+            return f.default
+    raise KeyError(name)

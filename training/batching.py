@@ -29,3 +29,10 @@ def collate(ids: list[list[int]], idx: list[int], pad: int) -> tuple[torch.Tenso
         t[r, : len(ids[k])] = torch.tensor(ids[k])
         m[r, : len(ids[k])] = 1
     return t, m
+
+
+def sorted_batches(ids: list[list[int]], size: int = 64) -> list[list[int]]:
+    """Row indices of `ids` shortest first, cut into batches of `size`: for passes without
+    gradients (caching, teacher targets), where order does not matter but padding does."""
+    order = sorted(range(len(ids)), key=lambda k: len(ids[k]))
+    return [order[i : i + size] for i in range(0, len(order), size)]

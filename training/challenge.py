@@ -10,26 +10,27 @@ Run: python -m training.challenge [--model DIR] [--data FILE] [--errors] [--json
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
+import typer
 
+from classifier.paths import DATA_ROOT
+from classifier.scripts import run_command
 from training.data import Row, read_file
 from training.metrics import evaluate_arrays, format_report
 
 if TYPE_CHECKING:
     from classifier.model import ToneClassifier
 
-log = logging.getLogger(__name__)
 
-CHALLENGE_PATH = Path(__file__).resolve().parents[1] / "data" / "challenge" / "challenge.jsonl"
+CHALLENGE_PATH = DATA_ROOT / "challenge" / "challenge.jsonl"
 
 
 @dataclass(frozen=True)
@@ -108,36 +109,39 @@ def _update_card(folder: Path, res: dict[str, Any]) -> None:
     write_card(cfg, folder / CARD_NAME)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", type=Path, default=None,
-                        help="model folder (default: the shipped model)")
-    parser.add_argument("--data", type=Path, default=CHALLENGE_PATH)
-    parser.add_argument("--errors", action="store_true", help="also list every miss")
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("--update-card", action="store_true",
-                        help="store the figures in the model's config and card")
-    args = parser.parse_args(argv)
+def cli(
+    model: Annotated[Path | None, typer.Option(
+        help="model folder (default: the shipped model)")] = None,
+    data: Annotated[Path, typer.Option()] = CHALLENGE_PATH,
+    errors: Annotated[bool, typer.Option("--errors", help="also list every miss")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    update_card: Annotated[bool, typer.Option(
+        "--update-card", help="store the figures in the model's config and card")] = False,
+) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from classifier.model import ToneClassifier
     from service.config import model_dir_from_env as default_model_dir
 
-    folder = args.model or default_model_dir()
+    folder = model or default_model_dir()
     if not (folder / "config.json").exists():
         print(f"error: no model at {folder}", file=sys.stderr)
         return 2
-    res = evaluate_challenge(ToneClassifier.from_pretrained(folder), read_file(args.data))
-    res["model"], res["data"] = str(folder), str(args.data)
-    if args.json:
+    res = evaluate_challenge(ToneClassifier.from_pretrained(folder), read_file(data))
+    res["model"], res["data"] = str(folder), str(data)
+    if as_json:
         print(json.dumps(res, indent=2, ensure_ascii=False))
         return 0
     print(format_report(res))
-    if args.update_card:
+    if update_card:
         _update_card(folder, res)
-    if args.errors:
+    if errors:
         print(f"\n{len(res['misses'])} misses (label decisions that disagree with the gold):")
         print(format_misses(res["misses"]))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_command(cli, argv, "python -m training.challenge", __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":

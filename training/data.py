@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
-import logging
 import random
 from pathlib import Path
 from typing import Any
 
 from classifier.types import LABELS
-
-logger = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 # kept from a source row when present: time, language, and what evaluation breaks down by

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
+from classifier.network import copy_ffn_neurons
 from classifier.types import LABELS
-from training.batching import collate
+from training.args import TrainingArguments
+from training.batching import collate, sorted_batches
 
 if TYPE_CHECKING:
     from classifier.model import ToneClassifier
@@ -87,13 +90,11 @@ def _run_teacher(teacher: ToneClassifier, inputs: list[str],
 
     net = teacher.net.eval()
     ids = teacher.tokenizer(inputs, truncation=True, max_length=max_length)["input_ids"]
-    order = sorted(range(len(ids)), key=lambda k: len(ids[k]))
     hidden = int(net.head.in_features)
     logits = np.zeros((len(ids), len(LABELS)), dtype=np.float32)
     pooled = np.zeros((len(ids), hidden), dtype=np.float32)
     pad = teacher.tokenizer.pad_token_id
-    for i in tqdm(range(0, len(order), 64), desc="teacher targets", mininterval=2.0):
-        idx = order[i : i + 64]
+    for idx in tqdm(sorted_batches(ids), desc="teacher targets", mininterval=2.0):
         x, m = collate(ids, idx, pad)
         p = net.pooled(x, m)
         pooled[idx] = p.float().numpy()
@@ -126,11 +127,7 @@ def seed_student(student: ToneNet, teacher: ToneNet, keep: list[int],
             rest = {n: v for n, v in src.state_dict().items()
                     if not n.startswith(("intermediate.dense", "output.dense"))}
             dst.load_state_dict(rest, strict=False)
-            up, down = src.intermediate.dense, src.output.dense
-            dst.intermediate.dense.weight.copy_(up.weight[neurons])
-            dst.intermediate.dense.bias.copy_(up.bias[neurons])
-            dst.output.dense.weight.copy_(down.weight[:, neurons])
-            dst.output.dense.bias.copy_(down.bias)
+            copy_ffn_neurons(src.intermediate.dense, src.output.dense, dst, neurons)
         student.head.load_state_dict(teacher.head.state_dict())
 
 
@@ -156,9 +153,8 @@ def ffn_importance(teacher: ToneClassifier, inputs: list[str], keep: list[int],
     handles = [layers[k].intermediate.register_forward_hook(hook(k)) for k in keep]
     try:
         ids = teacher.tokenizer(inputs, truncation=True, max_length=max_length)["input_ids"]
-        order = sorted(range(len(ids)), key=lambda k: len(ids[k]))
-        for i in range(0, len(order), 64):
-            x, m = collate(ids, order[i : i + 64], teacher.tokenizer.pad_token_id)
+        for idx in sorted_batches(ids):
+            x, m = collate(ids, idx, teacher.tokenizer.pad_token_id)
             state["mask"] = m
             net.pooled(x, m)
     finally:
@@ -177,3 +173,40 @@ def soft_loss(logits: torch.Tensor, teacher: torch.Tensor, weight: torch.Tensor)
     per = torch.nn.functional.binary_cross_entropy_with_logits(
         logits, torch.sigmoid(teacher), reduction="none")
     return (per * weight[:, None]).sum() / (weight.sum() * logits.shape[1]).clamp(min=1.0)
+
+
+@dataclass
+class DistillTargets:
+    """What a teacher adds to each training input's loss (nothing without a teacher)."""
+
+    soft: torch.Tensor | None = None  # the teacher's logits, one row per training input
+    pooled: torch.Tensor | None = None  # its pooled states, when they are matched too
+    description: dict[str, Any] | str = "none"  # for the model card
+
+
+def distillation_targets(args: TrainingArguments, student: ToneNet, texts: list[str],
+                         outside: list[bool | None], cached: bool) -> DistillTargets:
+    """The training step that reads the teacher: seed a student, compute soft targets.
+
+    `texts`/`outside` are the training inputs' cleaned texts and clock (the teacher builds
+    its own inputs from them); `cached` says the bottom layers are cached, which rules out
+    matching pooled states (the cached path never computes them).
+    """
+    if args.teacher is None:
+        return DistillTargets()
+    teacher = load_teacher(args.teacher)
+    if args.method == "student":
+        importance = None
+        if args.student_ffn:
+            sample = [teacher.config.model_input(t, o)
+                      for t, o in zip(texts[:1024], outside[:1024], strict=True)]
+            importance = ffn_importance(teacher, sample, args.student_layers)
+        seed_student(student, teacher.net, args.student_layers, importance)
+    logits, pooled = teacher_targets(teacher, texts, outside, teacher.config.max_length)
+    match_pooled = bool(args.distill_hidden_weight) and not cached
+    return DistillTargets(
+        soft=torch.from_numpy(logits),
+        pooled=torch.from_numpy(pooled) if match_pooled else None,
+        description={"teacher": f"{teacher.name} {teacher.version}",
+                     "teacher_dir": str(args.teacher), "soft_weight": args.distill_weight,
+                     "pooled_state_weight": args.distill_hidden_weight})

@@ -31,6 +31,7 @@ from classifier.onnx_backend import (
     read_metadata,
     weights_fingerprint,
 )
+from classifier.paths import SHIPPED_MODEL_DIR
 from training.quantize import (
     AUTO_TAGS,
     SCHEMES,
@@ -258,8 +259,8 @@ def _check(clf: Any, path: Path) -> float:
 
 
 def export(
-    model: Annotated[Path, typer.Option("--model", help="Model folder to export.")] = Path(
-        "models/toneguard-e5-small"),
+    model: Annotated[Path, typer.Option("--model", help="Model folder to export.")] = (
+        SHIPPED_MODEL_DIR),
     quantize: Annotated[bool, typer.Option(help="Write int8 (model-int8.onnx).")] = True,
     scheme: Annotated[str, typer.Option(
         help="int8 scheme: auto (time block and rows here, keep the faster), block "

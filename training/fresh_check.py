@@ -8,13 +8,14 @@ choice of hyper-parameters), to see how it fares on text from elsewhere.
 
 from __future__ import annotations
 
-import argparse
-import logging
+import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-logger = logging.getLogger(__name__)
+import typer
+
+from classifier.scripts import run_command
 
 SAT_NIGHT = "2026-02-14T23:40:00+03:00"
 TUE_DAY = "2026-02-17T14:05:00+03:00"
@@ -104,18 +105,17 @@ def render(res: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def cli(
+    model: Annotated[Path | None, typer.Option()] = None,
+    update_card: Annotated[bool, typer.Option("--update-card")] = False,
+) -> None:
     from service.config import model_dir_from_env as default_model_dir
 
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--model", type=Path, default=None)
-    ap.add_argument("--update-card", action="store_true")
-    ns = ap.parse_args()
-    folder = ns.model or default_model_dir()
+    folder = model or default_model_dir()
     res = run(folder)
     text = render(res)
     print(text)
-    if ns.update_card:
+    if update_card:
         from classifier.card import write_card
         from classifier.config import CARD_NAME, ModelConfig
 
@@ -125,5 +125,9 @@ def main() -> None:
         write_card(cfg, folder / CARD_NAME)
 
 
+def main(argv: list[str] | None = None) -> int:
+    return run_command(cli, argv, "python -m training.fresh_check", __doc__)
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -3,13 +3,10 @@ and how often hard negatives get a label they do not carry."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-
-logger = logging.getLogger(__name__)
 
 
 def ece(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:

@@ -2,6 +2,10 @@
 
 The inputs are built exactly as `ToneClassifier.predict` builds them (email clean-up,
 then the business-hours marker), so what the model learns is what it will see.
+
+`Trainer.run` is a sequence of named steps, each readable and testable alone:
+`new_config`, `prepare_data`, `build_model`, (`training.distill.distillation_targets`),
+`train_loop`, `calibrate`, `evaluate`, `training_record`, `save`.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from classifier.calibration import sigmoid
 from classifier.config import ModelConfig, model_input
 from classifier.email_cleanup import clean_message
 from classifier.hours import DEFAULT_HOURS, BusinessHours
@@ -26,21 +31,19 @@ from classifier.model import ToneClassifier
 from classifier.network import AdapterSpec, ToneNet, build_net, delta_state, load_delta
 from classifier.types import LABELS
 from training.args import TrainingArguments
-from training.batching import collate, length_batches
+from training.batching import collate, length_batches, sorted_batches
 from training.data import Row, load_splits, read_extra
 from training.distill import (
     COMPACT_MARKERS,
     COMPACT_TEMPLATE,
-    ffn_importance,
+    DistillTargets,
+    distillation_targets,
     hidden_loss,
-    load_teacher,
-    seed_student,
     soft_loss,
-    teacher_targets,
 )
 from training.metrics import evaluate_arrays, fit_platt, macro_f1, tune_thresholds
 from training.natural.evaluate import evaluate_natural
-from training.natural.loader import load_natural
+from training.natural.loader import Loaded, load_natural
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +125,64 @@ def _collate_hidden(cached: list[torch.Tensor], idx: list[int]) -> torch.Tensor:
     return out
 
 
+@dataclass
+class TrainingData:
+    """The prepared inputs every later step reads, and how the card describes them."""
+
+    train: Prepared
+    dev: Prepared
+    test: Prepared
+    select: Prepared  # picks the epoch, fits calibration and thresholds (natural dev or dev)
+    natural: dict[str, Loaded] | None
+    description: str
+    extra: list[str]  # one line per extra data source that joined training
+
+
+@dataclass
+class Built:
+    """The network to train with its tokenizer and the config it will be saved with."""
+
+    net: ToneNet
+    tokenizer: Any
+    config: ModelConfig
+    base: Path
+    bundle: bool  # the base is the user's own: it is saved next to the weights
+    cut: int  # layers below it are frozen and their output cached (0: none)
+
+    def classifier(self) -> ToneClassifier:
+        return ToneClassifier(self.net, self.tokenizer, self.config)
+
+
+@dataclass
+class Feed:
+    """Tokenized training and selection inputs; with `Built.cut`, their cached states."""
+
+    ids: list[list[int]]
+    select_ids: list[list[int]]
+    pad: int
+    y: torch.Tensor
+    mask: torch.Tensor
+    weight: torch.Tensor
+    cached: list[torch.Tensor] | None = None
+    select_cached: list[torch.Tensor] | None = None
+
+
+@dataclass
+class Fit:
+    """What the training loop leaves: the best epoch's weights and the history."""
+
+    best_delta: dict[str, torch.Tensor]
+    best_f1: float = -1.0
+    best_epoch: int = 0
+    history: list[dict[str, Any]] = field(default_factory=list)
+    epoch_seconds: list[float] = field(default_factory=list)
+
+
+def warmup_linear_decay(warmup: int, total: int) -> Callable[[int], float]:
+    """The learning-rate factor at step s: up linearly over `warmup` steps, then down to 0."""
+    return lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
+
+
 class Trainer:
     def __init__(self, args: TrainingArguments) -> None:
         self.args = args.validate()
@@ -141,10 +202,8 @@ class Trainer:
 
         net.eval()
         out: list[torch.Tensor] = [torch.empty(0)] * len(ids)
-        order = sorted(range(len(ids)), key=lambda k: len(ids[k]))
-        for i in tqdm(range(0, len(order), 64), desc=f"caching layers 0-{cut - 1}",
-                      mininterval=2.0):
-            idx = order[i : i + 64]
+        for idx in tqdm(sorted_batches(ids), desc=f"caching layers 0-{cut - 1}",
+                        mininterval=2.0):
             x, m = collate(ids, idx, pad)
             h = net.bottom(x.to(self.device), m.to(self.device), cut).cpu().half()
             for r, k in enumerate(idx):
@@ -172,18 +231,36 @@ class Trainer:
             spec.ffn_size = a.student_ffn
         return spec
 
-    def run(self) -> Path:
-        from tqdm.auto import tqdm
-        from transformers import AutoTokenizer
+    def _beta(self) -> float:
+        a = self.args
+        return a.threshold_beta if a.threshold_rule == "precision" else 1.0
 
+    # ------------------------------------------------------------------ the steps
+    def run(self) -> Path:
+        """Every step in order; the model folder it saved."""
         a = self.args
         if a.threads:
             torch.set_num_threads(a.threads)
         t_start = time.time()
         _seed(a.seed)
-        splits, data_desc = load_splits(a.data, a.seed)
-        if a.max_train_examples:
-            splits["train"] = splits["train"][: a.max_train_examples]
+        config, spec = self.new_config()
+        data = self.prepare_data(config.model_input)
+        model = self.build_model(config, spec)
+        targets = distillation_targets(a, model.net, data.train.texts, data.train.outside,
+                                       cached=bool(model.cut))
+        fit = self.train_loop(model, data, targets)
+        delta = self.stored_delta(fit.best_delta)
+        clf = self.calibrate(model, delta, data.select)
+        self.evaluate(clf, data)
+        config.training = self.training_record(data, targets, fit, time.time() - t_start)
+        out = self.save(model, delta)
+        logger.info("saved %s (dev macro-F1 %.4f, test macro-F1 %.4f)", out, fit.best_f1,
+                    config.evaluation["macro_f1"])
+        return out
+
+    def new_config(self) -> tuple[ModelConfig, AdapterSpec]:
+        """The config the model is saved with, and its adapter (an --init-from model's)."""
+        a = self.args
         spec = self._spec()
         if a.init_from:
             init_cfg = json.loads((Path(a.init_from) / "config.json").read_text())
@@ -192,31 +269,47 @@ class Trainer:
                              max_length=a.max_length)
         if a.method == "student":
             config.input_template, config.time_markers = COMPACT_TEMPLATE, dict(COMPACT_MARKERS)
-        to_input = config.model_input
+        return config, spec
+
+    def prepare_data(self, to_input: Callable[[str, bool | None], str] = model_input,
+                     ) -> TrainingData:
+        """Read every split and extra source and turn it into model inputs and targets."""
+        a = self.args
+        splits, data_desc = load_splits(a.data, a.seed)
+        if a.max_train_examples:
+            splits["train"] = splits["train"][: a.max_train_examples]
         train = prepare(splits["train"], counterfactuals=a.time_counterfactuals,
                         to_input=to_input)
-        extra_desc = []
+        extra = []
         for path in a.extra_data:
             rows, weak = read_extra(Path(path), a.extra_max_rows, a.seed)
             weight = a.extra_weight if weak else 1.0
             train = _concat(train, prepare(rows, weight=weight, to_input=to_input))
             kind = "aggression only" if weak else "all labels"
-            extra_desc.append(f"{Path(path).name}: {len(rows)} rows ({kind}, "
-                              f"loss weight {weight})")
+            extra.append(f"{Path(path).name}: {len(rows)} rows ({kind}, loss weight {weight})")
         natural = load_natural(Path(a.natural_data)) if a.natural_data else None
         if natural is not None:
             nat = prepare(natural["train"].rows, counterfactuals=a.time_counterfactuals,
                           weight=a.natural_weight, to_input=to_input)
             train = _concat(train, nat)
-            extra_desc.append(f"{a.natural_data}/train.jsonl: {len(natural['train'].rows)} "
-                              f"natural rows (all labels, loss weight {a.natural_weight})")
+            extra.append(f"{a.natural_data}/train.jsonl: {len(natural['train'].rows)} "
+                         f"natural rows (all labels, loss weight {a.natural_weight})")
         dev = prepare(splits["dev"], to_input=to_input)
         test = prepare(splits["test"], to_input=to_input)
         # Natural dev, when given, picks the epoch, the calibration and the thresholds.
         select = prepare(natural["dev"].rows, to_input=to_input) if natural else dev
         logger.info("train %d inputs, dev %d, test %d", len(train.inputs), len(dev.inputs),
                     len(test.inputs))
+        description = (data_desc + f" (train {len(splits['train'])}, dev {len(splits['dev'])}, "
+                       f"test {len(splits['test'])} messages; {len(train.inputs)} training "
+                       "inputs with time counterfactuals and extra data)")
+        return TrainingData(train, dev, test, select, natural, description, extra)
 
+    def build_model(self, config: ModelConfig, spec: AdapterSpec) -> Built:
+        """The base encoder with its adapter (and --init-from weights), seeded for repeats."""
+        from transformers import AutoTokenizer
+
+        a = self.args
         base = self._base_dir()
         tokenizer = AutoTokenizer.from_pretrained(str(base))
         n_layers = int(json.loads((base / "config.json").read_text())["num_hidden_layers"])
@@ -236,108 +329,63 @@ class Trainer:
         bundle = bool(a.base_model) and not (base / "toneguard-base.json").is_file()
         if bundle:  # a base of the user's own travels with the model
             config.base_model = {"path": "base"}
-        soft: torch.Tensor | None = None
-        teacher_pooled: torch.Tensor | None = None
-        distill_desc: dict[str, Any] | str = "none"
-        if a.teacher:
-            teacher = load_teacher(a.teacher)
-            if a.method == "student":
-                importance = None
-                if a.student_ffn:
-                    sample = [teacher.config.model_input(t, o) for t, o in
-                              zip(train.texts[:1024], train.outside[:1024], strict=True)]
-                    importance = ffn_importance(teacher, sample, a.student_layers)
-                seed_student(net, teacher.net, a.student_layers, importance)
-            t_logits, t_pooled = teacher_targets(teacher, train.texts, train.outside,
-                                                 teacher.config.max_length)
-            soft = torch.from_numpy(t_logits)
-            if a.distill_hidden_weight and not cut:
-                teacher_pooled = torch.from_numpy(t_pooled)
-            distill_desc = {"teacher": f"{teacher.name} {teacher.version}",
-                            "teacher_dir": str(a.teacher), "soft_weight": a.distill_weight,
-                            "pooled_state_weight": a.distill_hidden_weight}
-            del teacher
-        clf = ToneClassifier(net, tokenizer, config)
-        ids = tokenizer(train.inputs, truncation=True, max_length=a.max_length)["input_ids"]
-        lengths = [len(x) for x in ids]
-        pad = tokenizer.pad_token_id
-        cached = self._cache(net, ids, pad, cut) if cut else None
-        dev_ids = tokenizer(select.inputs, truncation=True,
-                            max_length=a.max_length)["input_ids"]
-        dev_cached = self._cache(net, dev_ids, pad, cut) if cut else None
+        return Built(net, tokenizer, config, base, bundle, cut)
 
+    def feed(self, model: Built, data: TrainingData) -> Feed:
+        """Token ids of the training and selection inputs (cached states below the cut)."""
+        a = self.args
+        tok = model.tokenizer
+        ids = tok(data.train.inputs, truncation=True, max_length=a.max_length)["input_ids"]
+        pad = tok.pad_token_id
+        cached = self._cache(model.net, ids, pad, model.cut) if model.cut else None
+        select_ids = tok(data.select.inputs, truncation=True,
+                         max_length=a.max_length)["input_ids"]
+        select_cached = (self._cache(model.net, select_ids, pad, model.cut) if model.cut
+                         else None)
+        train = data.train
+        return Feed(ids, select_ids, pad, torch.from_numpy(train.y),
+                    torch.from_numpy(train.mask), torch.from_numpy(train.weight),
+                    cached, select_cached)
+
+    def _optimizer(self, net: ToneNet) -> torch.optim.Optimizer:
+        """AdamW with the head on its own (higher) learning rate."""
+        a = self.args
         head = [p for n, p in net.named_parameters() if p.requires_grad and n.startswith("head")]
         body = [p for n, p in net.named_parameters() if p.requires_grad
                 and not n.startswith("head")]
-        opt = torch.optim.AdamW([{"params": body, "lr": a.learning_rate},
-                                 {"params": head, "lr": a.head_learning_rate}],
-                                weight_decay=a.weight_decay)
-        rng = random.Random(a.seed)
-        steps_per_epoch = (len(ids) + a.batch_size - 1) // a.batch_size
-        total = steps_per_epoch * a.epochs
-        if a.max_steps:
-            total = min(total, a.max_steps)
-        warm = max(1, int(total * a.warmup_ratio))
-        sched = torch.optim.lr_scheduler.LambdaLR(
-            opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
-        loss_fn = nn.BCEWithLogitsLoss(reduction="none")
-        y_t, m_t, w_t = (torch.from_numpy(train.y), torch.from_numpy(train.mask),
-                         torch.from_numpy(train.weight))
+        return torch.optim.AdamW([{"params": body, "lr": a.learning_rate},
+                                  {"params": head, "lr": a.head_learning_rate}],
+                                 weight_decay=a.weight_decay)
 
-        beta = a.threshold_beta if a.threshold_rule == "precision" else 1.0
-        best_f1, best_delta, best_epoch, bad, step = -1.0, delta_state(net), 0, 0, 0
-        history: list[dict[str, Any]] = []
-        epoch_secs: list[float] = []
+    def total_steps(self, n_inputs: int) -> int:
+        a = self.args
+        total = (n_inputs + a.batch_size - 1) // a.batch_size * a.epochs
+        return min(total, a.max_steps) if a.max_steps else total
+
+    def train_loop(self, model: Built, data: TrainingData,
+                   targets: DistillTargets | None = None) -> Fit:
+        """Epochs until --epochs, --max-steps or --patience; keeps the best epoch's weights."""
+        a = self.args
+        targets = targets or DistillTargets()
+        feed = self.feed(model, data)
+        opt = self._optimizer(model.net)
+        rng = random.Random(a.seed)
+        total = self.total_steps(len(feed.ids))
+        warm = max(1, int(total * a.warmup_ratio))
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, warmup_linear_decay(warm, total))
+        fit, bad, step = Fit(delta_state(model.net)), 0, 0
         for epoch in range(1, a.epochs + 1):
-            net.train()
             t0 = time.time()
-            running = 0.0
-            bar = tqdm(length_batches(lengths, a.batch_size, rng),
-                       desc=f"epoch {epoch}/{a.epochs}", unit="batch", mininterval=2.0)
-            for n_batch, idx in enumerate(bar, 1):
-                x, m = collate(ids, idx, pad)
-                m = m.to(self.device)
-                pooled = None
-                if cached is not None:
-                    logits = net.top(_collate_hidden(cached, idx).to(self.device), m, cut)
-                elif teacher_pooled is not None:
-                    pooled = net.pooled(x.to(self.device), m)
-                    logits = net.head(net.dropout(pooled))
-                else:
-                    logits = net(x.to(self.device), m)
-                yb, mb, wb = y_t[idx], m_t[idx], w_t[idx]
-                per = loss_fn(logits, yb.to(self.device)) * mb.to(self.device)
-                per = per * wb.to(self.device)[:, None]
-                loss = per.sum() / (mb * wb[:, None]).sum().to(self.device).clamp(min=1.0)
-                if soft is not None:
-                    loss = ((1 - a.distill_weight) * loss + a.distill_weight
-                            * soft_loss(logits, soft[idx].to(self.device), wb.to(self.device)))
-                if pooled is not None and teacher_pooled is not None:
-                    loss = loss + a.distill_hidden_weight * hidden_loss(
-                        pooled, teacher_pooled[idx].to(self.device))
-                opt.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_([p for p in net.parameters() if p.requires_grad],
-                                               1.0)
-                opt.step()
-                sched.step()
-                step += 1
-                running += float(loss.detach())
-                bar.set_postfix(loss=f"{running / n_batch:.4f}")
-                if a.max_steps and step >= a.max_steps:
-                    break
-            epoch_secs.append(time.time() - t0)
-            if dev_cached is not None:
-                dev_logits = self._top_logits(net, dev_cached, dev_ids, pad, cut)
-            else:
-                dev_logits = clf.logits(select.inputs)
-            p = 1 / (1 + np.exp(-dev_logits))
-            f1 = macro_f1(select.y, p >= tune_thresholds(select.y, p, beta)[None, :])
-            history.append({"epoch": epoch, "train_loss": round(running / max(1, n_batch), 4),
-                            "dev_macro_f1": round(f1, 4), "seconds": round(epoch_secs[-1], 1)})
-            logger.info("epoch %d: dev macro-F1 %.4f (%.0fs)", epoch, f1, epoch_secs[-1])
-            if f1 > best_f1:
-                best_f1, best_delta, best_epoch, bad = f1, delta_state(net), epoch, 0
+            loss, step = self._epoch(epoch, model, feed, targets, (opt, sched, rng), step)
+            fit.epoch_seconds.append(time.time() - t0)
+            f1 = self.select_f1(model, feed, data.select)
+            fit.history.append({"epoch": epoch, "train_loss": round(loss, 4),
+                                "dev_macro_f1": round(f1, 4),
+                                "seconds": round(fit.epoch_seconds[-1], 1)})
+            logger.info("epoch %d: dev macro-F1 %.4f (%.0fs)", epoch, f1, fit.epoch_seconds[-1])
+            if f1 > fit.best_f1:
+                fit.best_f1, fit.best_delta, fit.best_epoch, bad = (f1, delta_state(model.net),
+                                                                    epoch, 0)
             else:
                 bad += 1
                 if bad >= a.patience:
@@ -345,54 +393,137 @@ class Trainer:
                     break
             if a.max_steps and step >= a.max_steps:
                 break
+        return fit
 
-        if a.method == "student":
-            # A student's delta is whole layers (~7 MB each in fp32): it is stored in fp16,
-            # and calibrated and evaluated as stored (loading widens it back to fp32).
-            best_delta = {k: v.half() for k, v in best_delta.items()}
-        load_delta(net, best_delta)
-        dev_logits = clf.logits(select.inputs)
-        platt = fit_platt(select.y, dev_logits)
+    def _epoch(self, epoch: int, model: Built, feed: Feed, targets: DistillTargets,
+               optimizing: tuple[torch.optim.Optimizer, Any, random.Random],
+               step: int) -> tuple[float, int]:
+        """One pass over the batches; the mean training loss and the step count after it."""
+        from tqdm.auto import tqdm
+
+        a = self.args
+        opt, sched, rng = optimizing
+        model.net.train()
+        running, n_batch = 0.0, 0
+        bar = tqdm(length_batches([len(x) for x in feed.ids], a.batch_size, rng),
+                   desc=f"epoch {epoch}/{a.epochs}", unit="batch", mininterval=2.0)
+        for n_batch, idx in enumerate(bar, 1):
+            loss = self.batch_loss(model, feed, targets, idx)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(
+                [p for p in model.net.parameters() if p.requires_grad], 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            running += float(loss.detach())
+            bar.set_postfix(loss=f"{running / n_batch:.4f}")
+            if a.max_steps and step >= a.max_steps:
+                break
+        return running / max(1, n_batch), step
+
+    def batch_loss(self, model: Built, feed: Feed, targets: DistillTargets,
+                   idx: list[int]) -> torch.Tensor:
+        """Masked, row-weighted BCE on the labels, plus the teacher's terms when distilling."""
+        a, net, dev = self.args, model.net, self.device
+        x, m = collate(feed.ids, idx, feed.pad)
+        m = m.to(dev)
+        pooled = None
+        if feed.cached is not None:
+            logits = net.top(_collate_hidden(feed.cached, idx).to(dev), m, model.cut)
+        elif targets.pooled is not None:
+            pooled = net.pooled(x.to(dev), m)
+            logits = net.head(net.dropout(pooled))
+        else:
+            logits = net(x.to(dev), m)
+        yb, mb, wb = feed.y[idx], feed.mask[idx], feed.weight[idx]
+        per = nn.functional.binary_cross_entropy_with_logits(logits, yb.to(dev),
+                                                             reduction="none")
+        per = per * mb.to(dev) * wb.to(dev)[:, None]
+        loss = per.sum() / (mb * wb[:, None]).sum().to(dev).clamp(min=1.0)
+        if targets.soft is not None:
+            loss = ((1 - a.distill_weight) * loss + a.distill_weight
+                    * soft_loss(logits, targets.soft[idx].to(dev), wb.to(dev)))
+        if pooled is not None and targets.pooled is not None:
+            loss = loss + a.distill_hidden_weight * hidden_loss(
+                pooled, targets.pooled[idx].to(dev))
+        return loss
+
+    def select_f1(self, model: Built, feed: Feed, select: Prepared) -> float:
+        """Macro-F1 on the selection set at its own best thresholds: what picks the epoch."""
+        if feed.select_cached is not None:
+            logits = self._top_logits(model.net, feed.select_cached, feed.select_ids,
+                                      feed.pad, model.cut)
+        else:
+            logits = model.classifier().logits(select.inputs)
+        p = sigmoid(logits)
+        return macro_f1(select.y, p >= tune_thresholds(select.y, p, self._beta())[None, :])
+
+    def stored_delta(self, delta: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """The weights as they will be saved (and so calibrated and evaluated)."""
+        if self.args.method == "student":
+            # A student's delta is whole layers (~7 MB each in fp32): it is stored in fp16
+            # (loading widens it back to fp32).
+            return {k: v.half() for k, v in delta.items()}
+        return delta
+
+    def calibrate(self, model: Built, delta: dict[str, torch.Tensor],
+                  select: Prepared) -> ToneClassifier:
+        """Load `delta`, fit Platt scaling and pick thresholds on the selection set."""
+        load_delta(model.net, delta)
+        config = model.config
+        logits = model.classifier().logits(select.inputs)
+        platt = fit_platt(select.y, logits)
         config.calibration = {lab: platt[j] for j, lab in enumerate(LABELS)}
-        clf = ToneClassifier(net, tokenizer, config)
-        dev_p = clf.calibrate(dev_logits)
-        thr = tune_thresholds(select.y, dev_p, beta)
+        clf = model.classifier()
+        thr = tune_thresholds(select.y, clf.calibrate(logits), self._beta())
         config.thresholds = {lab: float(thr[j]) for j, lab in enumerate(LABELS)}
         clf.thresholds = thr
-        test_p = clf.calibrate(clf.logits(test.inputs))
-        config.evaluation = evaluate_arrays(test.y, test_p, thr, LABELS, test.langs, test.hard)
-        config.evaluation["split"] = "test"
-        if natural is not None:
-            config.evaluations = {"natural_test": evaluate_natural(clf, natural["test"].rows)}
-        sel_name = f"{a.natural_data}/dev.jsonl" if natural else "the dev split"
+        return clf
+
+    def evaluate(self, clf: ToneClassifier, data: TrainingData) -> None:
+        """Test-split metrics (and natural test ones) into the classifier's config."""
+        test = data.test
+        p = clf.calibrate(clf.logits(test.inputs))
+        clf.config.evaluation = evaluate_arrays(test.y, p, clf.thresholds, LABELS, test.langs,
+                                                test.hard)
+        clf.config.evaluation["split"] = "test"
+        if data.natural is not None:
+            clf.config.evaluations = {"natural_test": evaluate_natural(clf,
+                                                                       data.natural["test"].rows)}
+
+    def training_record(self, data: TrainingData, targets: DistillTargets, fit: Fit,
+                        seconds: float) -> dict[str, Any]:
+        """The `training` section of the config (and so of the model card)."""
+        a = self.args
+        sel_name = f"{a.natural_data}/dev.jsonl" if data.natural else "the dev split"
         rule = (f"F-beta with beta {a.threshold_beta} (precision first)"
                 if a.threshold_rule == "precision" else "F1")
-        config.training = {
+        return {
             "command": a.command or "toneguard train",
-            "data": data_desc + f" (train {len(splits['train'])}, dev {len(splits['dev'])}, "
-                    f"test {len(splits['test'])} messages; {len(train.inputs)} training inputs "
-                    "with time counterfactuals and extra data)",
-            "extra_data": extra_desc or "none",
+            "data": data.description,
+            "extra_data": data.extra or "none",
             "calibration_and_thresholds": (
                 f"Platt scaling per label fitted on {sel_name}; per label the threshold that "
                 f"maximises {rule} on {sel_name} (the middle of the best plateau); the same "
                 "set picked the epoch"),
             **({"init_from": a.init_from} if a.init_from else {}),
-            "distillation": distill_desc,
+            "distillation": targets.description,
             **({"stored_weights": "fp16 (a student's delta is whole layers); calibrated and "
                                   "evaluated on the stored weights"}
                if a.method == "student" else {}),
             "hyperparameters": {k: v for k, v in a.to_dict().items()
                                 if k not in ("command", "data", "output_dir")},
             "timing": {"device": str(self.device), "threads": torch.get_num_threads(),
-                       "epoch_seconds": [round(s, 1) for s in epoch_secs],
-                       "total_seconds": round(time.time() - t_start, 1),
-                       "best_epoch": best_epoch, "history": history},
+                       "epoch_seconds": [round(s, 1) for s in fit.epoch_seconds],
+                       "total_seconds": round(seconds, 1),
+                       "best_epoch": fit.best_epoch, "history": fit.history},
         }
-        net.cpu()
-        out = Path(a.output_dir)
-        clf.save_pretrained(out, delta={k: v.cpu() for k, v in best_delta.items()},
-                            base_dir=base if bundle else None)
-        logger.info("saved %s (dev macro-F1 %.4f, test macro-F1 %.4f)", out, best_f1,
-                    config.evaluation["macro_f1"])
+
+    def save(self, model: Built, delta: dict[str, torch.Tensor]) -> Path:
+        """Weights (the delta), config and model card into --output-dir."""
+        model.net.cpu()
+        out = Path(self.args.output_dir)
+        model.classifier().save_pretrained(out, delta={k: v.cpu() for k, v in delta.items()},
+                                           base_dir=model.base if model.bundle else None)
         return out

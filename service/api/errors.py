@@ -1,7 +1,9 @@
 """One JSON error shape for every failure: {"error": "...", "detail": ...}.
 
 Text over the size limit is reported as 413 even when pydantic found it, so clients
-can tell "too big" from "malformed".
+can tell "too big" from "malformed". A database that cannot be reached (restarting,
+network gone, pool exhausted) is a 503 with Retry-After, never a 500: the client retries
+and ingest's idempotency makes the retry safe; the pool's pre-ping reconnects by itself.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service.inference import Overloaded
 from service.ingest import InvalidMessage, MessageConflict, TextTooLong
 
 logger = logging.getLogger(__name__)
@@ -27,6 +32,7 @@ _NAMES = {
 }
 
 _FASTAPI_BODY_ERROR = "There was an error parsing the body"
+DB_RETRY_AFTER_S = 2
 
 
 def error_response(
@@ -68,6 +74,25 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(TextTooLong)
     async def _too_long(_: Request, exc: TextTooLong) -> JSONResponse:
         return error_response(413, str(exc))
+
+    @app.exception_handler(Overloaded)
+    async def _overloaded(_: Request, exc: Overloaded) -> JSONResponse:
+        return error_response(503, str(exc), {"Retry-After": str(exc.retry_after)})
+
+    async def _db_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        logger.warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                       str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return error_response(503, "the database is unavailable; retry shortly",
+                              {"Retry-After": str(DB_RETRY_AFTER_S)})
+
+    for unreachable in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(unreachable, _db_unavailable)
+
+    @app.exception_handler(DBAPIError)
+    async def _db_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:  # the connection died under the statement
+            return await _db_unavailable(request, exc)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -90,6 +90,12 @@ def parse(raw: bytes) -> Parsed:
         payload = as_object(json.loads(raw), "body")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise PayloadError("body", "is not valid JSON") from exc
+    return parse_payload(payload)
+
+
+def parse_payload(payload: dict[str, Any]) -> Parsed:
+    """`parse` for an already decoded delivery (service.backfill reads Chatwoot's API pages
+    into this shape, so history and live messages get the same ids and rules)."""
     event = payload.get("event")
     if not isinstance(event, str) or not event:
         raise PayloadError("event", "is required")

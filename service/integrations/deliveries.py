@@ -33,7 +33,7 @@ from service.ingest import IngestError, _validate, ingest_message
 from service.integrations import PayloadError, chatwoot, zammad
 from service.integrations.common import Ignored, Parsed
 from service.integrations.long_text import size_message
-from service.jobs.queue import enqueue
+from service.jobs.queue import QUEUED, enqueue_id
 from service.jobs.worker import Handler, JobContext, PermanentError
 from service.writeback.note import is_own_note
 from service.writeback.schedule import schedule_writeback
@@ -78,19 +78,25 @@ def job_key(tenant: str, parsed: Parsed) -> str:
     return f"{KIND}:{tenant}:sha256:{digest}"
 
 
-def accept(db: Database, tenant: TenantContext, helpdesk: str, raw: bytes, parsed: Parsed,
-           max_attempts: int) -> Accepted:
-    """Store the verified delivery as a job (once per key) and say which job carries it."""
-    key = job_key(tenant.name, parsed)
+def accept(db: Database, tenant_name: str, helpdesk: str, raw: bytes, parsed: Parsed,
+           max_attempts: int) -> Accepted | None:
+    """Store the verified delivery as a job (once per key) and say which job carries it;
+    None when the tenant does not exist. One short transaction: the answer waits on it."""
     assert not isinstance(parsed, Ignored)
-    payload = {"helpdesk": helpdesk, "tenant": tenant.name, "message_id": parsed.message_id,
+    key = job_key(tenant_name, parsed)
+    payload = {"helpdesk": helpdesk, "tenant": tenant_name, "message_id": parsed.message_id,
                "client_id": parsed.client_id, "raw": raw.decode("utf-8")}
     with db.session() as s:
-        created = enqueue(s, kind=KIND, key=key, payload=payload, tenant_id=tenant.id,
-                          max_attempts=max_attempts)
+        tenant_id = s.scalar(select(Tenant.id).where(Tenant.name == tenant_name))
+        if tenant_id is None:
+            return None
+        job_id = enqueue_id(s, kind=KIND, key=key, payload=payload, tenant_id=tenant_id,
+                            max_attempts=max_attempts)
         s.commit()
+        if job_id is not None:
+            return Accepted(job_id=job_id, status=QUEUED, created=True)
         row = s.execute(select(Job.id, Job.status).where(Job.key == key)).one()
-    return Accepted(job_id=row.id, status=row.status, created=created)
+    return Accepted(job_id=row.id, status=row.status, created=False)
 
 
 def _tenant(s: Session, name: str) -> TenantContext | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from service.ingest import IncomingMessage
 from service.integrations import PayloadError
@@ -42,6 +43,12 @@ def parse(raw: bytes) -> Parsed:
         payload = as_object(json.loads(raw), "body")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise PayloadError("body", "is not valid JSON") from exc
+    return parse_payload(payload)
+
+
+def parse_payload(payload: dict[str, Any]) -> Parsed:
+    """`parse` for an already decoded delivery (service.backfill reads Zammad's tickets and
+    articles into this shape, so history and live messages get the same ids and rules)."""
     ticket = as_object(payload.get("ticket"), "ticket")
     article = payload.get("article")
     if not article:

@@ -68,6 +68,15 @@ def enqueue(
 ) -> bool:
     """Add a job unless one with `key` exists (True when added). Joins the caller's
     transaction, so work and the record of it commit together; the caller commits."""
+    return enqueue_id(session, kind=kind, key=key, payload=payload, max_attempts=max_attempts,
+                      tenant_id=tenant_id, run_at=run_at) is not None
+
+
+def enqueue_id(
+    session: Session, *, kind: str, key: str, payload: dict[str, Any], max_attempts: int,
+    tenant_id: int | None = None, run_at: datetime | None = None,
+) -> int | None:
+    """`enqueue`, answering the new job's id (None when a job with `key` exists)."""
     now = _now()
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     new_id = session.execute(
@@ -78,10 +87,9 @@ def enqueue(
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(Job.id)
     ).scalar_one_or_none()
-    added = new_id is not None
-    if added:
+    if new_id is not None:
         logger.debug("enqueued %s job %s", kind, key)
-    return added
+    return None if new_id is None else int(new_id)
 
 
 def _claimable(now: datetime) -> Any:

@@ -16,8 +16,9 @@ from typing import Protocol
 
 import numpy as np
 
+from classifier.base_model import QUERY_PREFIX
+
 logger = logging.getLogger(__name__)
-PREFIX = "query: "
 MAX_SEQ_LENGTH = 256
 
 
@@ -48,7 +49,7 @@ class E5Encoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         with self._lock:  # the model is shared between request threads
             out = self._model.encode(
-                [PREFIX + t for t in texts],
+                [QUERY_PREFIX + t for t in texts],
                 batch_size=32,
                 normalize_embeddings=True,
                 convert_to_numpy=True,

@@ -17,12 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from classifier.paths import PROJECT_ROOT, REPLIES_DIR
 from service.replies.suggester import ReplySuggester
 from service.replies.templates import RISK_LEVELS, Playbook
 
 logger = logging.getLogger(__name__)
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_EVAL = REPO / "data" / "replies" / "eval.jsonl"
+DEFAULT_EVAL = REPLIES_DIR / "eval.jsonl"
 _ROW_KEYS = {"id", "file", "lang", "risk_level", "acceptable", "harmful", "nothing_ok"}
 # A labeller (the shipped model, in `--labels model`) maps texts and send times to labels.
 Labeller = Callable[[list[str], list[datetime | None]], list[list[str]]]
@@ -80,7 +80,7 @@ def load_cases(path: Path = DEFAULT_EVAL, playbook: Playbook | None = None) -> l
                 missing = [t for t in (*row["acceptable"], *row["harmful"]) if t not in known]
                 if missing:
                     raise EvalDataError(f"{where}: unknown template id(s) {missing}")
-            source = _source_rows(REPO / row["file"], cache).get(row["id"])
+            source = _source_rows(PROJECT_ROOT / row["file"], cache).get(row["id"])
             if source is None or not source.get("text"):
                 raise EvalDataError(f"{where}: no written row {row['id']!r} in {row['file']}")
             sent = source.get("sent_at")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from service.replies.hours import Schedule, render_hours
+from service.replies.schedule_text import Schedule, render_hours
 from service.replies.templates import PLACEHOLDER, VARIABLES, LanguageFrame, Template
 
 logger = logging.getLogger(__name__)

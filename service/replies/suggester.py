@@ -19,8 +19,8 @@ import numpy as np
 from classifier.lang import detect_language
 from classifier.types import LABELS
 from service.replies.encoder import E5Encoder, Encoder, cached_encode
-from service.replies.hours import Schedule
 from service.replies.render import render
+from service.replies.schedule_text import Schedule
 from service.replies.templates import RISK_LEVELS, Playbook, Template, load_playbook
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ class ReplySuggester:
         Template embeddings are cached under the project's model cache by default.
         """
         if cache_dir is None:
-            from classifier.base_model import default_cache_dir
+            from classifier.paths import default_cache_dir
 
             cache_dir = default_cache_dir() / "replies"
         return cls(playbook, E5Encoder(model_dir), cache_dir)

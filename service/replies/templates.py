@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from classifier.paths import REPLIES_DIR
 from classifier.types import LABELS
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ VARIABLES: tuple[str, ...] = (
     "complaint_contact",
 )
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data" / "replies"
+DEFAULT_DIR = REPLIES_DIR  # the shipped playbook; the service reads Settings.replies_dir
 _LANG = re.compile(r"^[a-z]{2}$")
 _TEMPLATE_KEYS = {"id", "lang", "step", "labels", "risk_levels", "text", "cues", "topics"}
 

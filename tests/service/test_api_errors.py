@@ -115,3 +115,16 @@ def test_unknown_route_and_method_are_json(api):
     assert r.status_code == 405 and r.json()["error"] == "method_not_allowed"
     assert api.get("/v1/messages", params={"limit": 0}).status_code == 422
     assert api.get("/v1/clients", params={"risk_level": "angry"}).status_code == 422
+
+
+def test_full_inference_queue_is_503_with_retry_after(api):
+    """The engine raises its own Overloaded; the API turns it into a 503 with Retry-After."""
+    engine = api.services.engine
+    assert api.post("/v1/classify", {"messages": [{"text": "hi"}]}).status_code == 200
+    engine._waiting = engine.max_queue  # the workers run; as if that many messages queued
+    try:
+        r = api.post("/v1/classify", {"messages": [{"text": "hello there"}]})
+    finally:
+        engine._waiting = 0
+    assert r.status_code == 503 and r.headers["Retry-After"] == "1"
+    assert r.json()["error"] == "unavailable" and "busy" in r.json()["detail"]

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from service.replies import ReplySuggester, variables_from
-from service.replies.hours import render_hours
 from service.replies.render import fill, render
+from service.replies.schedule_text import render_hours
 from service.replies.templates import PLACEHOLDER
 
 HOURS = {

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from classifier.types import LABELS
 from service.cli import app
 from training.challenge import CHALLENGE_PATH, evaluate_challenge, find_misses, main, truth
-from training.corpus.hours import is_business_time
+from training.corpus.holidays import is_business_time
 from training.corpus.loader import HARD_NEGATIVE_CATEGORIES, read_corpus, validate_record
 from training.corpus.similarity import max_similarity
 from training.data import read_file

@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 import training.args
+from classifier.paths import SHIPPED_MODEL_DIR as SHIPPED_MODEL
 from service.cli import app
 from tests.training.test_train_smoke import ROWS, write_corpus
-from training.args import SHIPPED_MODEL
 
 runner = CliRunner()
 

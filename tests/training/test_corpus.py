@@ -24,7 +24,7 @@ from training.corpus.build import (
     main,
 )
 from training.corpus.floors import check_floors
-from training.corpus.hours import is_business_time
+from training.corpus.holidays import is_business_time
 from training.corpus.loader import CorpusError, load_corpus, read_corpus, validate_record
 from training.corpus.packs import PACK_LANGS
 from training.corpus.packs.base import LanguagePack, PackFormatError, Pools

@@ -12,7 +12,6 @@ Run: python -m training.corpus.build [--seed N] [--out DIR] [--allow-partial]
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import random
@@ -20,12 +19,16 @@ import sys
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import typer
+
+from classifier.paths import DATA_ROOT
+from classifier.scripts import run_command
 from classifier.types import LABELS
 from training.corpus.compose import fill, render_chat, render_email
 from training.corpus.floors import check_floors
-from training.corpus.hours import is_business_time
+from training.corpus.holidays import is_business_time
 from training.corpus.packs import PACK_LANGS
 from training.corpus.packs.base import LanguagePack, PackFormatError, Pools, read_pack
 from training.corpus.similarity import max_similarity
@@ -33,9 +36,8 @@ from training.corpus.timestamps import is_night, sample_sent_at
 
 log = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_OUT = REPO / "data" / "corpus"
-DEFAULT_PACKS_DIR = REPO / "data" / "packs"  # <lang>.json, format in its README.md
+DEFAULT_OUT = DATA_ROOT / "corpus"
+DEFAULT_PACKS_DIR = DATA_ROOT / "packs"  # <lang>.json, format in its README.md
 SPLITS = ("train", "dev", "test")
 
 TARGETS: dict[str, int] = {"en": 2500, "ru": 2500, "de": 240, "es": 240, "fr": 240, "uk": 240,
@@ -283,27 +285,31 @@ def write(splits: dict[str, list[dict[str, Any]]], out: Path) -> None:
                 fh.write(json.dumps(ordered, ensure_ascii=False) + "\n")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--allow-partial", action="store_true",
-                        help="write even when packs are missing or floors fail (development)")
-    args = parser.parse_args(argv)
+def cli(
+    seed: Annotated[int, typer.Option()] = 13,
+    out: Annotated[Path, typer.Option()] = DEFAULT_OUT,
+    allow_partial: Annotated[bool, typer.Option(
+        "--allow-partial",
+        help="write even when packs are missing or floors fail (development)")] = False,
+) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     packs = load_packs()
-    splits = build(packs, args.seed)
+    splits = build(packs, seed)
     problems = check_floors(splits)
     complete = set(packs) == set(PACK_LANGS)
     for problem in problems:
         log.error("floor not met: %s", problem)
-    if (problems or not complete) and not args.allow_partial:
+    if (problems or not complete) and not allow_partial:
         log.error("corpus NOT written (%d floor failures, packs present: %s)", len(problems),
                   ",".join(packs))
         return 1
-    write(splits, args.out)
+    write(splits, out)
     log.info("wrote %s", {k: len(v) for k, v in splits.items()})
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_command(cli, argv, "python -m training.corpus.build", __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from classifier.paths import DATA_ROOT
 from classifier.types import LABELS
-from training.corpus.hours import parse_sent_at
 
 if TYPE_CHECKING:
     import datasets
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_DATA_DIR = REPO / "data" / "corpus"
+DEFAULT_DATA_DIR = DATA_ROOT / "corpus"
 SPLITS = ("train", "dev", "test")
 LANGS = frozenset({"en", "ru", "de", "es", "fr", "uk", "pl"})
 CHANNELS = frozenset({"email", "chat"})
@@ -26,6 +26,14 @@ HARD_NEGATIVE_CATEGORIES = frozenset({
     "cancellation", "calm_night", "business_hours_urgency", "reasonable_request",
 })
 REQUIRED = ("id", "text", "labels", "lang", "channel", "sent_at")
+
+
+def parse_sent_at(value: str) -> datetime:
+    """Parse an ISO 8601 timestamp that must carry a UTC offset."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(f"sent_at without a UTC offset: {value!r}")
+    return parsed
 
 
 class CorpusError(ValueError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta, timezone
 
-from training.corpus.hours import HOLIDAYS, is_business_time, is_holiday
+from training.corpus.holidays import HOLIDAYS, is_business_time, is_holiday
 
 # (offset hours, weight): where each language's clients plausibly write from.
 OFFSETS: dict[str, list[tuple[float, int]]] = {

@@ -20,7 +20,7 @@ import typer
 
 from training.corpus.floors import CROSS_SPLIT_MAX
 from training.corpus.similarity import max_similarity, near_duplicate_pairs, tokens
-from training.natural.loader import RealTexts
+from training.natural.loader import DEFAULT_NATURAL_DIR, RealTexts
 from training.natural.sources import REAL_SOURCES, WRITTEN_LICENCE
 
 logger = logging.getLogger(__name__)
@@ -190,7 +190,7 @@ def main(
     packets: list[Path] = typer.Option(..., help="The packets those labels refer to."),
     agreed: Path | None = typer.Option(None, help="Adjudicated agreement rows (JSONL): they "
                                        "go to test with their resolved labels."),
-    out: Path = typer.Option(Path("data/natural")),
+    out: Path = typer.Option(DEFAULT_NATURAL_DIR),
 ) -> None:
     """Write data/natural/{train,dev,test}.jsonl."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

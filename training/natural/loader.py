@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from classifier.paths import DATA_ROOT, PROJECT_ROOT
 from classifier.types import LABELS
 from training.corpus.loader import HARD_NEGATIVE_CATEGORIES
 from training.corpus.loader import LANGS as CORPUS_LANGS
@@ -22,9 +23,8 @@ from training.natural.sources import REAL_SOURCES
 
 logger = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_NATURAL_DIR = REPO / "data" / "natural"
-DEFAULT_REAL_DIR = REPO.parent / "shared" / "datasets" / "real"
+DEFAULT_NATURAL_DIR = DATA_ROOT / "natural"
+DEFAULT_REAL_DIR = PROJECT_ROOT.parent / "shared" / "datasets" / "real"  # never shipped
 SPLITS = ("train", "dev", "test")
 # the composed corpus' languages and kinds, plus what only real and written messages have
 LANGS = CORPUS_LANGS | {"it", "pt", "tr"}

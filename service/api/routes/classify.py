@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 
+from classifier.hours import BusinessHours, effective_hours
 from service.api import convert
 from service.api.deps import ServicesDep, TenantDep
+from service.api.limits import check_text_size
 from service.api.schemas.classify import ClassifyRequest, ClassifyResponse, ClassifyResult
 from service.api.schemas.common import ModelInfo, errors
-from service.hours import effective_hours, to_classifier_hours
 from service.sensitivity import tenant_decision
 
 router = APIRouter(prefix="/v1", tags=["classify"])
 ERRORS = errors(401, 413, 422)
-
-
-def check_text_size(texts: list[str], limit: int) -> None:
-    """413 for over-long text: a size problem, not a malformed request."""
-    for i, t in enumerate(texts):
-        if len(t) > limit:
-            raise HTTPException(413, f"message {i}: text has {len(t)} characters; "
-                                     f"the limit is {limit}")
 
 
 @router.post("/classify", response_model=ClassifyResponse, responses=ERRORS)
@@ -36,7 +29,7 @@ async def classify(
     cut, _ = tenant_decision(services.engine.model_thresholds, tenant.sensitivity)
     preds = await services.engine.classify(
         [m.text for m in body.messages], [m.sent_at for m in body.messages],
-        to_classifier_hours(hours), thresholds=cut,
+        BusinessHours.from_dict(hours), thresholds=cut,
     )
     for p in preds:
         services.metrics.count_labels(p.labels, "classify")

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from classifier.hours import effective_hours
 from service.api.deps import ServicesDep, SessionDep, TenantDep
 from service.api.schemas.client_value import (
     BadRowOut,
@@ -40,7 +41,6 @@ from service.client_value import (
     set_value,
 )
 from service.context import Services, TenantContext
-from service.hours import effective_hours
 from service.reads import find_client
 from service.views import client_tally
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
+from classifier.hours import effective_hours
 from service.api import convert
 from service.api.deps import ServicesDep, SessionDep, TenantDep
 from service.api.schemas.clients import (
@@ -20,7 +21,6 @@ from service.api.schemas.clients import (
 from service.api.schemas.common import ClientQuery, Identifier, RiskLevel, errors
 from service.clock import tenant_zone
 from service.feedback import apply_feedback
-from service.hours import effective_hours
 from service.reads import client_card, delete_client, list_clients
 
 router = APIRouter(prefix="/v1", tags=["clients"])

@@ -9,9 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.concurrency import run_in_threadpool
 
+from classifier.hours import effective_hours
 from service.api import convert
 from service.api.deps import ServicesDep, SessionDep, TenantDep
-from service.api.routes.classify import check_text_size
+from service.api.limits import check_text_size
 from service.api.schemas.common import ClientQuery, Identifier, Label, ReplyOut, RiskLevel, errors
 from service.api.schemas.messages import (
     IngestRequest,
@@ -20,7 +21,6 @@ from service.api.schemas.messages import (
     MessagePage,
 )
 from service.context import Services, TenantContext
-from service.hours import effective_hours
 from service.ingest import IncomingMessage, ingest_message
 from service.integrations.raw_email_route import RFC822_OPENAPI, RawEmailAwareRoute
 from service.reads import inbox, latest_correction, message_detail

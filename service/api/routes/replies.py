@@ -13,13 +13,13 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
 
+from classifier.hours import BusinessHours, effective_hours
 from service.api.deps import ServicesDep, TenantDep
-from service.api.routes.classify import check_text_size
+from service.api.limits import check_text_size
 from service.api.schemas.common import ReplyOut, errors
 from service.api.schemas.replies import SuggestRequest, SuggestResponse
 from service.clock import tenant_zone
 from service.context import Services, TenantContext
-from service.hours import effective_hours, to_classifier_hours
 from service.reads import find_client, message_detail
 from service.views import client_tally
 
@@ -81,7 +81,7 @@ async def _situation(
         if found_level is None:
             raise HTTPException(404, f"no client {body.client_id!r}")
         risk = found_level
-    [pred] = await services.engine.classify([body.text], [sent_at], to_classifier_hours(hours))
+    [pred] = await services.engine.classify([body.text], [sent_at], BusinessHours.from_dict(hours))
     return body.text, list(pred.labels), pred.lang, risk
 
 

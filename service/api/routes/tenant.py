@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from service.api.deps import ServicesDep, SessionDep, TenantDep
 from service.api.schemas.common import BusinessHoursIn, errors
 from service.api.schemas.sensitivity import SensitivityIn, SensitivityOut
+from service.api.schemas.tenant import TenantOut
 from service.context import Services
 from service.sensitivity import (
     Sensitivity,
@@ -19,12 +17,6 @@ from service.sensitivity import (
 from service.tenants import set_business_hours, set_sensitivity, tenant_sensitivity
 
 router = APIRouter(prefix="/v1/tenant", tags=["tenant"])
-
-
-class TenantOut(BaseModel):
-    name: str
-    business_hours: dict[str, Any]
-    business_hours_is_default: bool
 
 
 def _forget(services: Services, tenant_id: int) -> None:

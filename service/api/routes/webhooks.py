@@ -23,13 +23,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import select
 
 from service.api.deps import ServicesDep
 from service.api.schemas.common import errors
 from service.api.schemas.webhooks import WebhookResult
-from service.context import Services, TenantContext
-from service.db.models import Tenant
+from service.context import Services
 from service.integrations import PayloadError, SignatureError, chatwoot, zammad
 from service.integrations.common import Ignored, Parsed
 from service.integrations.deliveries import accept, parse_delivery
@@ -81,15 +79,6 @@ def _authenticate(services: Services, tenant: str, helpdesk: str, token: str | N
     raise HTTPException(401, f"{helpdesk} delivery not authenticated: " + "; ".join(problems))
 
 
-def _tenant_by_name(services: Services, name: str) -> TenantContext | None:
-    with services.db.session() as session:
-        row = session.scalar(select(Tenant).where(Tenant.name == name))
-        if row is None:
-            return None
-        return TenantContext(id=row.id, name=row.name, business_hours=row.business_hours,
-                             sensitivity=row.sensitivity)
-
-
 def _parse(helpdesk: str, raw: bytes) -> Parsed:
     try:
         return parse_delivery(helpdesk, raw)
@@ -102,16 +91,15 @@ async def _deliver(services: Services, request: Request, response: Response, ten
     if isinstance(parsed, Ignored):
         response.status_code = 200
         return WebhookResult(status="ignored", reason=parsed.reason)
-    tenant = await run_in_threadpool(_tenant_by_name, services, tenant_name)
-    if tenant is None:
-        raise HTTPException(404, f"tenant {tenant_name!r} does not exist; create it with "
-                                 f"`toneguard keys create --tenant {tenant_name}`")
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise HTTPException(422, {"field": "body", "message": "must be UTF-8"}) from exc
-    done = await run_in_threadpool(accept, services.db, tenant, helpdesk, raw, parsed,
+    done = await run_in_threadpool(accept, services.db, tenant_name, helpdesk, raw, parsed,
                                    services.settings.jobs_max_attempts)
+    if done is None:
+        raise HTTPException(404, f"tenant {tenant_name!r} does not exist; create it with "
+                                 f"`toneguard keys create --tenant {tenant_name}`")
     workers = getattr(request.app.state, "jobs", None)
     if done.created and workers is not None:
         workers.wake()

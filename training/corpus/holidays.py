@@ -1,16 +1,16 @@
-"""The business-hours rule behind the `off_hours_pressure` label.
+"""The corpus's business-hours rule behind the `off_hours_pressure` label.
 
-Default business hours are Monday to Friday, 09:00 (inclusive) to 18:00 (exclusive), read in
-the time zone of `sent_at` itself, minus the public holidays below. The builder labels with this
-rule, so the classifier should apply the same one when it decides what "off hours" means.
+The weekly schedule is the classifier's default (classifier.hours.DEFAULT_HOURS: Monday to
+Friday, 09:00 inclusive to 18:00 exclusive, read in the time zone of `sent_at` itself), so the
+builder labels with the rule the classifier applies. On top of it the corpus treats the fixed
+public holidays of each language's main market as off hours.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-BUSINESS_START_HOUR = 9
-BUSINESS_END_HOUR = 18
+from classifier.hours import DEFAULT_HOURS
 
 # Fixed-date public holidays (month, day) per language's main market; movable feasts are left
 # out on purpose so the rule stays a pure function of the date.
@@ -34,15 +34,6 @@ def is_holiday(day: date, lang: str | None = None) -> bool:
 
 
 def is_business_time(sent_at: datetime, lang: str | None = None) -> bool:
-    """True when `sent_at` falls inside business hours in its own time zone."""
-    if sent_at.weekday() >= 5 or is_holiday(sent_at.date(), lang):
-        return False
-    return BUSINESS_START_HOUR <= sent_at.hour < BUSINESS_END_HOUR
-
-
-def parse_sent_at(value: str) -> datetime:
-    """Parse an ISO 8601 timestamp that must carry a UTC offset."""
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise ValueError(f"sent_at without a UTC offset: {value!r}")
-    return parsed
+    """True when `sent_at` falls inside the default business hours in its own time zone
+    and is not a holiday of `lang`'s market."""
+    return DEFAULT_HOURS.is_business_time(sent_at) and not is_holiday(sent_at.date(), lang)

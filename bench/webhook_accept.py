@@ -1,0 +1,172 @@
+"""Webhook accept latency while the job workers are busy classifying.
+
+    python -m bench.webhook_accept [--db postgres] [--backlog 300] [--deliveries 1000]
+
+Starts `toneguard serve` (the shipped model when present) on a fresh database, queues
+`--backlog` Zammad deliveries so the job workers have work, then sends `--deliveries`
+more from `--concurrency` (32) senders and times each answer (202 + job id). Prints
+p50/p95/p99/max of the accept time (and, for scale, of GET /healthz with the same senders
+before the load), the CPU, and how long the workers took to classify everything; writes
+bench/results/webhook_accept-<db>.json. Issue 18's floor: p99 under 50 ms with 32
+concurrent deliveries. Exit 1 when a delivery was not accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+
+from bench.common import REPO_ROOT, machine, percentile, write_result
+from bench.liveserver import LiveServer, create_keys, default_model_dir, scratch_database
+from bench.load import TEXTS
+from bench.rawhttp import Connection
+from service.integrations.signatures import sign
+
+PAYLOAD = REPO_ROOT / "tests" / "service" / "payloads" / "zammad_customer_article.json"
+SECRET = "bench-webhook-secret"
+FLOOR_P99_MS = 50.0
+
+app = typer.Typer(add_completion=False)
+
+
+def delivery(n: int, template: dict[str, Any]) -> bytes:
+    """A distinct customer article (its own id, text and customer)."""
+    body = copy.deepcopy(template)
+    body["article"]["id"] = 1_000_000 + n
+    body["article"]["body"] = TEXTS[n % len(TEXTS)].format(n=n)
+    body["article"]["content_type"] = "text/plain"
+    body["ticket"]["customer_id"] = 5000 + n % 200
+    return json.dumps(body).encode()
+
+
+def _request(method: str, url: str, path: str, headers: dict[str, str],
+             body: bytes = b"") -> bytes:
+    """The whole HTTP/1.1 request as bytes, built before the clock starts."""
+    host = url.split("//", 1)[1]
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", f"Content-Length: {len(body)}",
+             "Connection: keep-alive", *(f"{k}: {v}" for k, v in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+async def send_all(url: str, requests: list[bytes], concurrency: int) -> list[tuple[int, float]]:
+    """(status, seconds) per request, `concurrency` kept-alive connections at a time (the
+    lean client of bench.rawhttp: httpx would take CPU from the server it measures)."""
+    left = list(reversed(requests))
+    out: list[tuple[int, float]] = []
+
+    async def sender() -> None:
+        conn = Connection(url)
+        try:
+            while left:
+                request = left.pop()
+                start = time.perf_counter()
+                try:
+                    status = (await conn.send(request)).status
+                except (OSError, asyncio.IncompleteReadError, ValueError):
+                    status = 0
+                    await conn.close()
+                out.append((status, time.perf_counter() - start))
+        finally:
+            await conn.close()
+
+    await asyncio.gather(*(sender() for _ in range(concurrency)))
+    return out
+
+
+def deliveries_as_requests(url: str, bodies: list[bytes]) -> list[bytes]:
+    return [_request("POST", url, "/v1/webhooks/zammad?tenant=bench",
+                     {"Content-Type": "application/json",
+                      "X-Hub-Signature": sign(SECRET, raw, "sha1")}, raw) for raw in bodies]
+
+
+def wait_drained(url: str, key: str, expected: int, timeout: float) -> float | None:
+    """Seconds until `expected` messages are stored (None: not within `timeout`)."""
+    start = time.monotonic()
+    with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=30) as c:
+        while time.monotonic() - start < timeout:
+            total = c.get("/v1/messages", params={"limit": 1}).json()["total"]
+            if total >= expected:
+                return time.monotonic() - start
+            time.sleep(1.0)
+    return None
+
+
+@app.command()
+def main(
+    db: Annotated[str, typer.Option(help="sqlite or postgres")] = "postgres",
+    workers: Annotated[int, typer.Option(help="service worker processes")] = 1,
+    job_workers: Annotated[int, typer.Option(help="job threads per process")] = 4,
+    backlog: Annotated[int, typer.Option(help="deliveries queued before timing")] = 300,
+    deliveries: Annotated[int, typer.Option(help="deliveries timed")] = 1000,
+    concurrency: Annotated[int, typer.Option(help="concurrent senders")] = 32,
+    model_dir: Annotated[Path | None, typer.Option(help="default: the shipped model")] = None,
+    drain_timeout: Annotated[float, typer.Option(help="seconds to wait for the workers")] = 600,
+) -> None:
+    """Time webhook accepts under 32 concurrent deliveries while the workers classify."""
+    model = model_dir or default_model_dir()
+    template = json.loads(PAYLOAD.read_bytes())
+    bodies = [delivery(n, template) for n in range(backlog + deliveries)]
+    facts = machine()
+    typer.echo(f"CPU: {facts['cpu']}, {facts['cores']} cores, load {facts['load_average']}")
+    env = {"TONEGUARD_WEBHOOK_SECRETS": json.dumps({"bench": {"zammad": SECRET}}),
+           "TONEGUARD_JOBS_WORKERS": str(job_workers), "TONEGUARD_JOBS_POLL_SECONDS": "0.2"}
+    with tempfile.TemporaryDirectory(prefix="tg-webhook-") as tmp, \
+            scratch_database(db, Path(tmp)) as spec:
+        [key] = create_keys(spec, "bench")
+        with LiveServer(spec, model, workers=workers, log_path=Path(tmp) / "server.log",
+                        extra_env=env) as server:
+            health = [_request("GET", server.url, "/healthz", {})] * deliveries
+            idle = [t * 1000 for _, t in asyncio.run(send_all(server.url, health, concurrency))]
+            requests = deliveries_as_requests(server.url, bodies)
+            queued = asyncio.run(send_all(server.url, requests[:backlog], concurrency))
+            time.sleep(2.0)  # the workers are classifying the backlog now
+            start = time.monotonic()
+            timed = asyncio.run(send_all(server.url, requests[backlog:], concurrency))
+            seconds = time.monotonic() - start
+            drained = wait_drained(server.url, key, len(bodies), drain_timeout)
+    statuses: dict[int, int] = {}
+    for status, _ in queued + timed:
+        statuses[status] = statuses.get(status, 0) + 1
+    ms = [s * 1000 for _, s in timed]
+    accept = {"p50": round(percentile(ms, 50), 1), "p95": round(percentile(ms, 95), 1),
+              "p99": round(percentile(ms, 99), 1), "max": round(max(ms), 1)}
+    result: dict[str, Any] = {
+        "machine": facts, "db": db, "workers": workers, "job_workers": job_workers,
+        "model_dir": str(model), "backlog": backlog, "deliveries": deliveries,
+        "concurrency": concurrency, "statuses": statuses,
+        "accept_ms": accept,
+        "healthz_ms_idle": {"p50": round(percentile(idle, 50), 1),
+                            "p99": round(percentile(idle, 99), 1)},
+        "accepts_per_s": round(deliveries / seconds, 1),
+        "classified_all_after_s": None if drained is None else round(drained, 1),
+        "floor_p99_ms": FLOOR_P99_MS,
+    }
+    path = write_result(f"webhook_accept-{db}", result)
+    a = accept
+    typer.echo(f"{deliveries} deliveries, {concurrency} concurrent, while {backlog} queued ones "
+               f"were being classified ({db}, {workers} worker(s), {job_workers} job threads)")
+    typer.echo(f"accept: p50 {a['p50']} ms, p95 {a['p95']} ms, p99 {a['p99']} ms, max "
+               f"{a['max']} ms ({result['accepts_per_s']} accepts/s); answers {statuses}")
+    typer.echo(f"for scale, GET /healthz before the load: p50 "
+               f"{result['healthz_ms_idle']['p50']} ms, p99 {result['healthz_ms_idle']['p99']} "
+               f"ms (same {concurrency} senders)")
+    verdict = "met" if a["p99"] < FLOOR_P99_MS else "MISSED"
+    typer.echo(f"floor p99 < {FLOOR_P99_MS:.0f} ms: {verdict}")
+    typer.echo("all classified after " + (f"{drained:.0f} s" if drained is not None
+                                          else f"more than {drain_timeout:.0f} s"))
+    typer.echo(f"(result in {path})")
+    if statuses.get(202, 0) != len(bodies):
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    sys.exit(app())
