@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from classifier.hours import BusinessHours
+from classifier.hours import BusinessHours, effective_hours
 
 
 def dt(s: str) -> datetime:
@@ -49,3 +49,13 @@ def test_tenant_zone_schedule_and_holidays_round_trip() -> None:
 def test_bad_input_is_a_value_error(bad: dict) -> None:
     with pytest.raises(ValueError):
         BusinessHours.from_dict(bad)
+
+
+def test_the_applicable_hours_are_override_then_tenant_then_default() -> None:
+    default, tenant = {"timezone": None}, {"timezone": "Europe/Berlin"}
+    override = {"timezone": "Asia/Tokyo"}
+    assert effective_hours(default, tenant, override) == override
+    assert effective_hours(default, tenant, None) == tenant
+    assert effective_hours(default, None, {}) == default
+    assert effective_hours(default, None) is not default  # a copy the caller may change
+
