@@ -207,7 +207,7 @@ class LiveServer:
 
 def default_model_dir() -> Path:
     """The shipped model when present; else a tiny random one built once under .cache/."""
-    from service.config import model_dir_from_env
+    from classifier.paths import model_dir_from_env
 
     shipped = model_dir_from_env()
     if (shipped / "config.json").exists() or (shipped / "toneguard.json").exists():

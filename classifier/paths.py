@@ -6,8 +6,8 @@ playbook, the shipped model, the database and the converted base model. Every de
 the project is built from it here or in the settings, never from a module's own location, and
 each can be moved with a setting: `TONEGUARD_MODEL_DIR`, `TONEGUARD_REPLIES_DIR`,
 `TONEGUARD_DATA_DIR`, `TONEGUARD_DATABASE_URL` (service.config.Settings) and
-`TONEGUARD_CACHE_DIR` (read by `default_cache_dir` below: the classifier cannot depend on
-the service's settings class).
+`TONEGUARD_CACHE_DIR` and, outside the service, `TONEGUARD_MODEL_DIR` (read below: the
+classifier and training cannot depend on the service's settings class).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ SHIPPED_MODEL_DIR = PROJECT_ROOT / "models" / "toneguard-e5-small"
 REPLIES_DIR = DATA_ROOT / "replies"
 VAR_DIR = PROJECT_ROOT / "var"  # database, first API key, trained models
 CACHE_ENV = "TONEGUARD_CACHE_DIR"
+MODEL_ENV = "TONEGUARD_MODEL_DIR"
 
 
 def default_cache_dir() -> Path:
@@ -29,3 +30,11 @@ def default_cache_dir() -> Path:
     of that variable."""
     env = os.environ.get(CACHE_ENV)
     return Path(env) if env else PROJECT_ROOT / ".cache" / "toneguard"
+
+
+def model_dir_from_env() -> Path:
+    """The model folder for verbs that do not build the service's settings (training,
+    evaluation, the CLI): `TONEGUARD_MODEL_DIR` when set, else the shipped model; the same
+    rule as `Settings.model_dir`."""
+    env = os.environ.get(MODEL_ENV)
+    return Path(env) if env else SHIPPED_MODEL_DIR

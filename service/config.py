@@ -5,7 +5,6 @@ One class so that the CLI, the app factory and the tests agree on defaults.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from classifier.hours import DEFAULT_HOURS
 from classifier.paths import REPLIES_DIR, SHIPPED_MODEL_DIR, VAR_DIR
+from classifier.paths import model_dir_from_env as model_dir_from_env  # re-exported
 
 
 def _default_database_url() -> str:
@@ -161,9 +161,3 @@ class Settings(BaseSettings):
         """The embedded SQLite file under ./var: created on first use (an explicitly
         configured URL must already hold a toneguard database, see `toneguard db init`)."""
         return self.database_url == _default_database_url() and not self.database_schema
-
-
-def model_dir_from_env() -> Path:
-    """The model folder without building the full settings (used by CLI verbs)."""
-    env = os.environ.get("TONEGUARD_MODEL_DIR")
-    return Path(env) if env else _default_model_dir()

@@ -120,7 +120,7 @@ def cli(
 ) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from classifier.model import ToneClassifier
-    from service.config import model_dir_from_env as default_model_dir
+    from classifier.paths import model_dir_from_env as default_model_dir
 
     folder = model or default_model_dir()
     if not (folder / "config.json").exists():

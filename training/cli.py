@@ -176,7 +176,7 @@ def evaluate(
 ) -> None:
     """Per-label P/R/F1/ROC-AUC/PR-AUC, macro-F1, ECE, per language, hard negatives."""
     from classifier.model import ToneClassifier
-    from service.config import model_dir_from_env as default_model_dir
+    from classifier.paths import model_dir_from_env as default_model_dir
     from training.data import DataError, read_file
     from training.metrics import format_report
     from training.natural.evaluate import BY_CHOICES, evaluate_rows

@@ -109,7 +109,7 @@ def cli(
     model: Annotated[Path | None, typer.Option()] = None,
     update_card: Annotated[bool, typer.Option("--update-card")] = False,
 ) -> None:
-    from service.config import model_dir_from_env as default_model_dir
+    from classifier.paths import model_dir_from_env as default_model_dir
 
     folder = model or default_model_dir()
     res = run(folder)

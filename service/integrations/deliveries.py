@@ -147,6 +147,7 @@ def make_handler(services: Services, loop: asyncio.AbstractEventLoop) -> Handler
             "truncated": sized.truncated, "stored_trimmed": sized.stored_trimmed,
             "received_chars": sized.received_chars,
         }
+        ctx.forget = ("raw",)  # the message is stored now; a dead job keeps its body
         logger.debug("webhook job %s: %s %s", ctx.job.id, ctx.result["status"],
                      parsed.message_id)
 

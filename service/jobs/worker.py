@@ -51,6 +51,8 @@ class JobContext:
     # What the job produced, kept in its payload under "result" when it completes (so an
     # accepted webhook delivery can be looked up: GET /v1/jobs/{id}).
     result: dict[str, Any] | None = None
+    # Payload keys not worth keeping once the job is done (a webhook's raw body).
+    forget: tuple[str, ...] = ()
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -74,10 +76,13 @@ class JobContext:
 
 
 def _keep_result(ctx: JobContext) -> Callable[[Session], None] | None:
-    """The completion's extra write: the handler's result into the job's payload."""
-    if ctx.result is None:
+    """The completion's extra write: the handler's result into the job's payload (and the
+    keys it asked to forget out of it)."""
+    if ctx.result is None and not ctx.forget:
         return None
-    payload = {**ctx.job.payload, "result": ctx.result}
+    payload = {k: v for k, v in ctx.job.payload.items() if k not in ctx.forget}
+    if ctx.result is not None:
+        payload["result"] = ctx.result
     job_id = ctx.job.id
 
     def write(s: Session) -> None:

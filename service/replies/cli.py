@@ -56,7 +56,7 @@ def evaluate_cmd(
         raise typer.Exit(2) from None
     labeller = None
     if labels is LabelSource.model:
-        from service.config import model_dir_from_env as default_model_dir
+        from classifier.paths import model_dir_from_env as default_model_dir
 
         labeller = model_labeller(model or default_model_dir())
     report = evaluate(cases, suggester, k=k, labeller=labeller)

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from classifier.model import ToneClassifier
-from service.config import model_dir_from_env as default_model_dir
+from classifier.paths import model_dir_from_env as default_model_dir
 
 pytestmark = pytest.mark.slow
 

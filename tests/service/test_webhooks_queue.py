@@ -66,6 +66,8 @@ def test_delivery_is_accepted_with_its_job_then_classified(api: Any) -> None:
     assert stored["text"].startswith("Я третий день жду ответа!")
     done = api.get(f"/v1/jobs/{out['job_id']}").json()
     assert done["status"] == DONE
+    [job] = _jobs(api)
+    assert "raw" not in job.payload, "the body is not kept once the message is stored"
     assert done["details"]["result"]["status"] == "ingested"
     assert done["details"]["result"]["labels"] == stored["labels"]
 
