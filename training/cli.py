@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -102,27 +103,27 @@ def train(
     version: str = typer.Option(default_of("version")),
 ) -> None:
     """Fine-tune the classifier, tune thresholds, calibrate, evaluate on test, save."""
+    _run_training(dict(locals()))
+
+
+_PATH_OPTIONS = ("data", "natural_data", "init_from", "teacher", "base_model")
+
+
+def _run_training(options: dict[str, Any]) -> None:
+    """The `train` verb's work: its options become validated TrainingArguments, then a run."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    output_dir = output_dir or default_output_dir(name)
-    _refuse_overwrite(output_dir, overwrite)
+    output_dir = options.pop("output_dir") or default_output_dir(options["name"])
+    _refuse_overwrite(output_dir, options.pop("overwrite"))
+    for key in _PATH_OPTIONS:
+        options[key] = str(options[key]) if options[key] else None
     args = TrainingArguments(
-        data=str(data) if data else None, output_dir=str(output_dir), method=method,
-        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
-        head_learning_rate=head_learning_rate, max_length=max_length, seed=seed,
-        patience=patience, lora_r=lora_r, lora_alpha=2 * lora_r, unfreeze_last=unfreeze_last,
-        cache_below=cache_below,
-        extra_data=[str(p) for p in extra_data], extra_weight=extra_weight,
-        extra_max_rows=extra_max_rows, max_steps=max_steps,
-        max_train_examples=max_train_examples,
-        natural_data=str(natural_data) if natural_data else None,
-        natural_weight=natural_weight, init_from=str(init_from) if init_from else None,
-        threshold_rule=threshold_rule, threshold_beta=threshold_beta,
-        student_layers=_layers(student_layers), student_ffn=student_ffn,
-        teacher=str(teacher) if teacher else None,
-        distill_weight=distill_weight, distill_hidden_weight=distill_hidden_weight,
-        base_model=str(base_model) if base_model else None, threads=threads,
-        name=name, version=version,
-        command="toneguard " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+        **options | {
+            "output_dir": str(output_dir),
+            "lora_alpha": 2 * options["lora_r"],
+            "extra_data": [str(p) for p in options["extra_data"]],
+            "student_layers": _layers(options["student_layers"]),
+            "command": "toneguard " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+        }
     )
     try:
         args.validate()
