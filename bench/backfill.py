@@ -11,9 +11,10 @@ RSS of it and every process under it (Ray and its actors) twice a second.
 
 The reference is what `bench.throughput` measures for the same backend: batched
 `predict_proba` (length-sorted batches of 32, all cores, one process) on a sample of the
-same messages, timed in the same run. Floors: backfill msg/s >= 0.70 x batched msg/s, and
-the peak memory of the largest N no more than 15% above the smallest's (streaming: it does
-not grow with the input). Writes bench/results/backfill.json; exit 1 when a floor fails.
+same messages, timed before and after the backfills (the faster counts). Floors: backfill
+msg/s of the largest N (start-up included) >= 0.70 x batched msg/s, and the peak memory of
+the largest N no more than 15% above the smallest's (streaming: it does not grow with the
+input). Writes bench/results/backfill.json; exit 1 when a floor fails.
 """
 
 from __future__ import annotations
@@ -194,13 +195,18 @@ def run(model_dir: Path, sizes: list[int], threads: int, db: str) -> dict[str, A
     info = machine()
     largest = texts(max(sizes))
     sample = random.Random(3).sample(largest, min(SAMPLE, len(largest)))
-    reference = batched_rate(model_dir, sample)
+    # Timed before and after the backfills; the faster of the two is the reference, so a
+    # busy machine during one measurement cannot flatter the ratio.
+    before = batched_rate(model_dir, sample)
     runs = []
     with tempfile.TemporaryDirectory(prefix="toneguard-bench-backfill-") as tmp:
         for n in sorted(sizes):
             work = Path(tmp) / str(n)
             work.mkdir()
             runs.append(backfill_once(model_dir, n, work, threads, db, largest[:n]))
+    after = batched_rate(model_dir, sample)
+    reference = {**max(before, after, key=lambda r: r["predict_proba_msg_per_s"]),
+                 "measured": [before, after]}
     rate = reference["predict_proba_msg_per_s"]
     for r in runs:
         r["ratio_to_batched"] = round(r["msg_per_s"] / rate, 3)
@@ -212,7 +218,9 @@ def run(model_dir: Path, sizes: list[int], threads: int, db: str) -> dict[str, A
         "batched_reference": reference, "runs": runs,
         "memory_growth": round(growth, 3),
         "floors": {"ratio": RATIO_FLOOR, "memory_growth": MEMORY_GROWTH,
-                   "ratio_ok": all(r["ratio_to_batched"] >= RATIO_FLOOR for r in runs),
+                   # start-up (Ray, one model load per actor) weighs on small runs: the
+                   # floor is the largest run's (20,000 messages by default)
+                   "ratio_ok": runs[-1]["ratio_to_batched"] >= RATIO_FLOOR,
                    "memory_ok": growth <= MEMORY_GROWTH},
     }
 
@@ -236,7 +244,8 @@ def cli(
                   r["ratio_to_batched"], r["peak_rss_mb"], r["processes"]]
                  for r in result["runs"]]))
     floors = result["floors"]
-    print(f"floor x batched >= {RATIO_FLOOR}: {'ok' if floors['ratio_ok'] else 'FAILED'}; "
+    print(f"floor x batched >= {RATIO_FLOOR} at {result['runs'][-1]['messages']} messages: "
+          f"{'ok' if floors['ratio_ok'] else 'FAILED'}; "
           f"memory growth {result['memory_growth']:+.1%} (<= {MEMORY_GROWTH:.0%}): "
           f"{'ok' if floors['memory_ok'] else 'FAILED'}")
     print(f"written to {write_result('backfill', result)}")

@@ -7,6 +7,7 @@ loads the model and the reply suggester, then serves. `app_factory` is what
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -110,10 +111,10 @@ def _register_webhook_jobs(services: Services) -> None:
     """Accepted webhook deliveries are classified by job workers, on this loop's engine."""
     import asyncio
 
-    from service.integrations import deliveries
+    from service.integrations import delivery_jobs
     from service.jobs.registry import register
 
-    register(deliveries.KIND, deliveries.make_handler(services, asyncio.get_running_loop()))
+    register(delivery_jobs.KIND, delivery_jobs.make_handler(services, asyncio.get_running_loop()))
 
 
 def _hand_over_first_key(settings: Settings, key: str) -> None:
@@ -168,6 +169,11 @@ def create_app(
         )
         logger.info("toneguard ready: model %s %s, database %s", model.name, model.version,
                     db.dialect)
+        if classifier is None:  # a served process (tests share one heap between many apps)
+            # The model and libraries loaded above are millions of long-lived objects: kept
+            # out of the garbage collector's full passes, which stalled answers for ~0.2 s.
+            await anyio.to_thread.run_sync(gc.collect)
+            gc.freeze()
         # Background jobs (write-back, alerts): worker threads stopped before the database.
         from service.jobs.worker import WorkerThreads
 

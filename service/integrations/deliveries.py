@@ -2,9 +2,9 @@
 
 Chatwoot gives up on a delivery after 5 s and does not retry, so the request only checks
 what is cheap (authentication, the payload's shape, the tenant) and stores the verified
-body as a job (kind `webhook`); the answer is 202 with the job's id. A worker then runs
-the same path a synchronous ingest would: parse, size the long text, `ingest_message`,
-and queue the write-back (alerts are queued by ingest itself).
+body as a job (kind `webhook`); the answer is 202 with the job's id. Deliveries arriving
+together share one transaction (AcceptBatcher). A worker then runs the same path a
+synchronous ingest would (service.integrations.delivery_jobs).
 
 Nothing accepted is lost: the job commits before the 202, and a worker that dies leaves
 its lease to expire, after which another worker runs the job again. Nothing is counted
@@ -19,30 +19,25 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import anyio.to_thread
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from service.context import Services, TenantContext
 from service.db.models import Job, Tenant
 from service.db.session import Database
-from service.ingest import IngestError, _validate, ingest_message
+from service.ingest import IncomingMessage, IngestError, _validate
 from service.integrations import PayloadError, chatwoot, zammad
 from service.integrations.common import Ignored, Parsed
-from service.integrations.long_text import size_message
-from service.jobs.queue import QUEUED, enqueue_id
-from service.jobs.worker import Handler, JobContext, PermanentError
+from service.jobs.queue import QUEUED, NewJob, enqueue_many
 from service.writeback.note import is_own_note
-from service.writeback.schedule import schedule_writeback
 
 logger = logging.getLogger(__name__)
 
 KIND = "webhook"
 MAX_KEY_CHARS = 300  # the jobs.key column
-MIN_WAIT_S = 30.0  # how long a worker waits for the service loop's ingest, at least
 _PARSERS: dict[str, Callable[[bytes], Parsed]] = {
     "chatwoot": chatwoot.parse, "zammad": zammad.parse}
 
@@ -78,77 +73,91 @@ def job_key(tenant: str, parsed: Parsed) -> str:
     return f"{KIND}:{tenant}:sha256:{digest}"
 
 
-def accept(db: Database, tenant_name: str, helpdesk: str, raw: bytes, parsed: Parsed,
-           max_attempts: int) -> Accepted | None:
-    """Store the verified delivery as a job (once per key) and say which job carries it;
-    None when the tenant does not exist. One short transaction: the answer waits on it."""
-    assert not isinstance(parsed, Ignored)
-    key = job_key(tenant_name, parsed)
-    payload = {"helpdesk": helpdesk, "tenant": tenant_name, "message_id": parsed.message_id,
-               "client_id": parsed.client_id, "raw": raw.decode("utf-8")}
+@dataclass(frozen=True)
+class Delivery:
+    """A verified, parsed delivery waiting to be stored."""
+
+    tenant: str
+    helpdesk: str
+    raw: bytes
+    parsed: IncomingMessage
+
+
+def accept_many(db: Database, items: Sequence[Delivery],
+                max_attempts: int) -> list[Accepted | None]:
+    """Store deliveries as jobs in one transaction (once per key) and say which job carries
+    each; None for a tenant that does not exist. The answers wait on this commit, so
+    deliveries arriving together share it (AcceptBatcher)."""
+    keys = [job_key(d.tenant, d.parsed) for d in items]
     with db.session() as s:
-        tenant_id = s.scalar(select(Tenant.id).where(Tenant.name == tenant_name))
-        if tenant_id is None:
-            return None
-        job_id = enqueue_id(s, kind=KIND, key=key, payload=payload, tenant_id=tenant_id,
-                            max_attempts=max_attempts)
+        names = sorted({d.tenant for d in items})
+        tenant_ids = {str(n): int(i) for n, i in s.execute(
+            select(Tenant.name, Tenant.id).where(Tenant.name.in_(names))).all()}
+        jobs = [NewJob(KIND, key, _payload(d), tenant_ids[d.tenant])
+                for d, key in zip(items, keys, strict=True) if d.tenant in tenant_ids]
+        added = enqueue_many(s, jobs, max_attempts)
         s.commit()
-        if job_id is not None:
-            return Accepted(job_id=job_id, status=QUEUED, created=True)
-        row = s.execute(select(Job.id, Job.status).where(Job.key == key)).one()
-    return Accepted(job_id=row.id, status=row.status, created=False)
+        earlier = [k for k in keys if k not in added]
+        found = {str(k): (int(i), str(st)) for k, i, st in s.execute(
+            select(Job.key, Job.id, Job.status).where(Job.key.in_(earlier))).all()} \
+            if earlier else {}
+    out: list[Accepted | None] = []
+    seen: set[str] = set()
+    for d, key in zip(items, keys, strict=True):
+        if d.tenant not in tenant_ids:
+            out.append(None)
+        elif key in added:  # the first of this key in the batch made the job
+            out.append(Accepted(added[key], QUEUED, created=key not in seen))
+        else:
+            job_id, status = found[key]
+            out.append(Accepted(job_id, status, created=False))
+        seen.add(key)
+    return out
 
 
-def _tenant(s: Session, name: str) -> TenantContext | None:
-    row = s.scalar(select(Tenant).where(Tenant.name == name))
-    if row is None:
-        return None
-    return TenantContext(id=row.id, name=row.name, business_hours=row.business_hours,
-                         sensitivity=row.sensitivity)
+def _payload(d: Delivery) -> dict[str, Any]:
+    return {"helpdesk": d.helpdesk, "tenant": d.tenant, "message_id": d.parsed.message_id,
+            "client_id": d.parsed.client_id, "raw": d.raw.decode("utf-8")}
 
 
-def make_handler(services: Services, loop: asyncio.AbstractEventLoop) -> Handler:
-    """The `webhook` job handler of one running service: the model and its batching live
-    on the service's event loop, so the worker thread hands ingest to that loop."""
+class AcceptBatcher:
+    """Stores the deliveries that arrive while a transaction runs together in the next one:
+    a burst costs a few commits instead of one per delivery, and no delivery waits for
+    company (a lone one is stored at once)."""
 
-    def handle(ctx: JobContext) -> None:
-        p: dict[str, Any] = ctx.payload
-        helpdesk, raw = str(p["helpdesk"]), str(p["raw"]).encode("utf-8")
-        with ctx.db.session() as s:
-            tenant = _tenant(s, str(p["tenant"]))
-        if tenant is None:
-            raise PermanentError(f"tenant {p['tenant']!r} no longer exists")
-        try:
-            parsed = parse_delivery(helpdesk, raw)
-        except (PayloadError, KeyError) as exc:
-            raise PermanentError(f"the delivery cannot be read: {exc}") from exc
-        if isinstance(parsed, Ignored):
-            ctx.result = {"status": "ignored", "reason": parsed.reason}
-            return
-        svc = replace(services, db=ctx.db, settings=ctx.settings)
-        limits = ctx.settings
-        sized = size_message(parsed, limits.max_text_chars, limits.webhook_max_stored_chars)
-        work = ingest_message(svc, tenant, sized.message,
-                              max_chars=limits.webhook_max_stored_chars,
-                              classify_end=sized.classify_end)
-        wait = max(limits.jobs_lease_seconds, MIN_WAIT_S)
-        running = asyncio.run_coroutine_threadsafe(work, loop)
-        try:
-            result = running.result(timeout=wait)
-        except IngestError as exc:  # a conflict or an invalid message stays so: no retry
-            raise PermanentError(f"{type(exc).__name__}: {exc}") from exc
-        except TimeoutError as exc:  # retried later (with backoff)
-            running.cancel()
-            raise RuntimeError(f"classification did not finish within {wait:.0f} s") from exc
-        schedule_writeback(svc, tenant, helpdesk, raw, result)
-        ctx.result = {
-            "status": "ingested" if result.created else "duplicate",
-            "labels": list(result.message.labels), "risk_level": result.tally.risk_level,
-            "truncated": sized.truncated, "stored_trimmed": sized.stored_trimmed,
-            "received_chars": sized.received_chars,
-        }
-        ctx.forget = ("raw",)  # the message is stored now; a dead job keeps its body
-        logger.debug("webhook job %s: %s %s", ctx.job.id, ctx.result["status"],
-                     parsed.message_id)
+    def __init__(self, db: Database, max_attempts: int, max_batch: int = 64,
+                 writers: int = 1) -> None:
+        """`writers` transactions may run at once (one commits while the next fills)."""
+        self.db, self.max_attempts, self.max_batch = db, max_attempts, max_batch
+        self.writers = writers
+        self._queue: asyncio.Queue[tuple[Delivery, asyncio.Future[Accepted | None]]] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
 
-    return handle
+    async def accept(self, item: Delivery) -> Accepted | None:
+        loop = asyncio.get_running_loop()
+        if self._queue is None or self._loop is not loop or all(t.done() for t in self._tasks):
+            self._loop, self._queue = loop, asyncio.Queue()
+            self._tasks = [loop.create_task(self._run(self._queue), name=f"webhook-accept-{i}")
+                           for i in range(self.writers)]
+        future: asyncio.Future[Accepted | None] = loop.create_future()
+        self._queue.put_nowait((item, future))
+        return await future
+
+    async def _run(self, queue: asyncio.Queue[tuple[Delivery,
+                                                      asyncio.Future[Accepted | None]]]) -> None:
+        while True:
+            batch = [await queue.get()]
+            while len(batch) < self.max_batch and not queue.empty():
+                batch.append(queue.get_nowait())
+            try:
+                results = await anyio.to_thread.run_sync(
+                    accept_many, self.db, [d for d, _ in batch], self.max_attempts)
+            except Exception as exc:  # the database is down: every caller hears it
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), result in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(result)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -90,6 +90,34 @@ def enqueue_id(
     if new_id is not None:
         logger.debug("enqueued %s job %s", kind, key)
     return None if new_id is None else int(new_id)
+
+
+@dataclass(frozen=True)
+class NewJob:
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    tenant_id: int | None = None
+
+
+def enqueue_many(session: Session, jobs: Sequence[NewJob], max_attempts: int) -> dict[str, int]:
+    """Add several jobs in one statement, skipping keys that exist: key -> id of the jobs
+    added (a key twice in `jobs` is added once). Joins the caller's transaction."""
+    if not jobs:
+        return {}
+    now = _now()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    rows: list[dict[str, Any]] = [
+        {"tenant_id": j.tenant_id, "kind": j.kind, "key": j.key, "payload": j.payload,
+         "status": QUEUED, "attempts": 0, "max_attempts": max_attempts, "run_at": now,
+         "done_steps": [], "created_at": now, "updated_at": now} for j in jobs]
+    # One statement compiled once for any number of rows (SQLAlchemy's "insertmanyvalues"),
+    # so bursts of different sizes do not each pay for a new statement.
+    table: Table = Job.__table__  # type: ignore[assignment]
+    stmt = (insert(table).on_conflict_do_nothing(index_elements=["key"])
+            .returning(table.c.key, table.c.id))
+    added = session.connection().execute(stmt, rows).all()
+    return {str(key): int(job_id) for key, job_id in added}
 
 
 def _claimable(now: datetime) -> Any:

@@ -107,3 +107,24 @@ def test_ceiling_length_is_the_cleaned_input_with_its_prefix() -> None:
     assert prefix < mean <= config.max_length
     # Quoted chains, signatures and disclaimers go before the model sees a message.
     assert mean < sum(raw) / len(raw) + prefix - 2
+
+
+def test_backfill_bench_input_mixes_corpus_and_real_texts_readably(tmp_path: Path) -> None:
+    import json
+
+    from bench.backfill import REAL, texts, write_input
+    from bench.common import REPO_ROOT
+    from service.backfill.readers import Unit, read_unit
+    from service.backfill.rows import OK, Limits
+
+    items = texts(40)
+    assert len(items) == 40 and all(t.strip() for t in items)
+    corpus = {json.loads(line)["text"] for split in ("train", "dev", "test") for line in
+              (REPO_ROOT / "data" / "corpus" / f"{split}.jsonl").open(encoding="utf-8")}
+    assert all(t in corpus for t in items[::2])
+    if REAL.is_dir():  # real texts, read in place from ../shared when it is there
+        assert not any(t in corpus for t in items[1::2])
+    path = write_input(tmp_path / "h.jsonl", items)
+    rows = list(read_unit(Unit("jsonl", path), Limits()))
+    assert [r["status"] for r in rows] == [OK] * 40
+    assert len({r["client_id"] for r in rows}) > 10

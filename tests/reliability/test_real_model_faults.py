@@ -236,6 +236,8 @@ def _pg_ensure_running() -> None:
 def test_postgres_restart_mid_load_is_503_then_recovers(
     pg: tuple[DbSpec, str], real_model: Path, tmp_path: Path
 ) -> None:
+    if os.geteuid() != 0 or not (shutil.which("pg_ctlcluster") or shutil.which("service")):
+        pytest.skip("restarting the local PostgreSQL needs root and pg_ctlcluster or service")
     db, key = pg
     bodies = _bodies(600, "pg")
     load = Load()
@@ -269,24 +271,42 @@ def _redis_running() -> bool:
     return r.stdout.strip() == "PONG"
 
 
-def _redis_start() -> None:
-    if _redis_running():
-        return
-    if Path("/etc/init.d/redis-server").exists():
-        subprocess.run(["service", "redis-server", "start"], timeout=60, capture_output=True)
+# Settings put back after a restart, so Redis comes back as it was (a restart from the
+# config file alone may try to save snapshots where it cannot, and then refuse writes).
+_REDIS_KEPT = ("save", "appendonly", "stop-writes-on-bgsave-error")
+
+
+def _redis_settings() -> dict[str, str]:
+    out = {}
+    for name in _REDIS_KEPT:
+        lines = subprocess.run(["redis-cli", "config", "get", name], capture_output=True,
+                               text=True, timeout=10).stdout.splitlines()
+        if len(lines) == 2:
+            out[name] = lines[1]
+    return out
+
+
+def _redis_start(settings: dict[str, str]) -> None:
     if not _redis_running():
         conf = Path("/etc/redis/redis.conf")
         args = [str(conf)] if conf.exists() else ["--daemonize", "yes"]
         subprocess.run(["redis-server", *args], timeout=60, capture_output=True)
-    _wait_for(_redis_running, 30, "redis did not come back")
+        _wait_for(_redis_running, 30, "redis did not come back")
+    for name, value in settings.items():
+        subprocess.run(["redis-cli", "config", "set", name, value], timeout=10,
+                       capture_output=True)
+    probe = subprocess.run(["redis-cli", "set", "toneguard:test:probe", "1", "EX", "5"],
+                           capture_output=True, text=True, timeout=10).stdout.strip()
+    assert probe == "OK", f"Redis is back but refuses writes: {probe}"
 
 
 def test_redis_stopped_mid_load_keeps_classifying(
     pg: tuple[DbSpec, str], real_model: Path, tmp_path: Path
 ) -> None:
-    if not shutil.which("redis-cli") or not _redis_running():
-        pytest.skip("no local Redis")
+    if not shutil.which("redis-cli") or not _redis_running() or os.geteuid() != 0:
+        pytest.skip("stopping and restarting the local Redis needs it running, and root")
     db, key = pg
+    kept = _redis_settings()
     bodies = _bodies(400, "rd")
     load = Load()
     log = tmp_path / "server.log"
@@ -306,7 +326,7 @@ def test_redis_stopped_mid_load_keeps_classifying(
                       "classification stopped with Redis")
             t.join(timeout=600)
         finally:
-            _redis_start()
+            _redis_start(kept)
         assert not t.is_alive()
         statuses = Counter(o.status for o in load.all())
         assert statuses == {200: len(bodies)}, statuses

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from service.db.models import Job
 from service.integrations import deliveries
+from service.integrations.common import Ignored
 from service.integrity import check_tallies
 from service.jobs import DEAD, DONE, RUNNING, JobContext, Worker, queue
 from tests.service.test_webhooks_api import ACME_CW, ACME_ZM, chatwoot_post, zammad_post
@@ -234,3 +235,47 @@ def test_bad_text_is_refused_at_once_not_queued(api: Any) -> None:
     r = chatwoot_post(api, json.dumps(payload).encode())
     assert r.status_code == 422 and "NUL" in r.text
     assert _jobs(api) == []
+
+
+def test_deliveries_arriving_together_share_one_transaction(api: Any) -> None:
+    """A batch with a repeat, an unknown tenant and a delivery accepted before."""
+    raw = _raw("zammad_customer_article.json")
+    parsed = deliveries.parse_delivery("zammad", raw)
+    assert not isinstance(parsed, Ignored)
+    before = zammad_post(api, _raw("zammad_plain_calm.json")).json()["job_id"]
+    calm_raw = _raw("zammad_plain_calm.json")
+    calm = deliveries.parse_delivery("zammad", calm_raw)
+    assert not isinstance(calm, Ignored)
+    batch = [deliveries.Delivery("acme", "zammad", raw, parsed),
+             deliveries.Delivery("acme", "zammad", raw, parsed),
+             deliveries.Delivery("nobody", "zammad", raw, parsed),
+             deliveries.Delivery("acme", "zammad", calm_raw, calm)]
+    first, again, unknown, earlier = deliveries.accept_many(api.services.db, batch, 3)
+    assert first is not None and first.created and first.status == "queued"
+    assert again is not None and not again.created and again.job_id == first.job_id
+    assert unknown is None
+    assert earlier is not None and not earlier.created and earlier.job_id == before
+    assert len(_jobs(api)) == 2
+    _worker(api).run_until_idle()
+    assert api.get("/v1/messages").json()["total"] == 2
+    _tallies_exact(api)
+
+
+def test_a_burst_of_deliveries_is_accepted_once_each(api: Any) -> None:
+    """32 concurrent deliveries (16 messages, each sent twice): one job per message."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    template = json.loads(_raw("zammad_customer_article.json"))
+    bodies = []
+    for n in range(16):
+        template["article"]["id"] = 7000 + n
+        template["article"]["body"] = f"Message number {n}: where is my refund?"
+        bodies += [json.dumps(template).encode()] * 2
+    with ThreadPoolExecutor(32) as pool:
+        answers = list(pool.map(lambda b: zammad_post(api, b), bodies))
+    assert {r.status_code for r in answers} == {202}
+    assert sorted(r.json()["status"] for r in answers) == ["accepted"] * 16 + ["duplicate"] * 16
+    assert len({r.json()["job_id"] for r in answers}) == 16 == len(_jobs(api))
+    _worker(api).run_until_idle()
+    assert api.get("/v1/clients/zammad:87").json()["messages_seen"] == 16
+    _tallies_exact(api)

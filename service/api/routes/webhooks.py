@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from service.api.deps import ServicesDep
 from service.api.schemas.common import errors
@@ -30,7 +29,7 @@ from service.api.schemas.webhooks import WebhookResult
 from service.context import Services
 from service.integrations import PayloadError, SignatureError, chatwoot, zammad
 from service.integrations.common import Ignored, Parsed
-from service.integrations.deliveries import accept, parse_delivery
+from service.integrations.deliveries import AcceptBatcher, Delivery, parse_delivery
 from service.integrations.signatures import DEFAULT_TENANT, secrets_for
 from service.integrations.tokens import check_token, install_log_redaction, tokens_for
 
@@ -79,6 +78,15 @@ def _authenticate(services: Services, tenant: str, helpdesk: str, token: str | N
     raise HTTPException(401, f"{helpdesk} delivery not authenticated: " + "; ".join(problems))
 
 
+def _accepter(request: Request, services: Services) -> AcceptBatcher:
+    """The app's one batcher (deliveries arriving together share a transaction)."""
+    batcher: AcceptBatcher | None = getattr(request.app.state, "webhook_accepter", None)
+    if batcher is None or batcher.db is not services.db:
+        batcher = AcceptBatcher(services.db, services.settings.jobs_max_attempts)
+        request.app.state.webhook_accepter = batcher
+    return batcher
+
+
 def _parse(helpdesk: str, raw: bytes) -> Parsed:
     try:
         return parse_delivery(helpdesk, raw)
@@ -95,8 +103,8 @@ async def _deliver(services: Services, request: Request, response: Response, ten
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise HTTPException(422, {"field": "body", "message": "must be UTF-8"}) from exc
-    done = await run_in_threadpool(accept, services.db, tenant_name, helpdesk, raw, parsed,
-                                   services.settings.jobs_max_attempts)
+    done = await _accepter(request, services).accept(
+        Delivery(tenant_name, helpdesk, raw, parsed))
     if done is None:
         raise HTTPException(404, f"tenant {tenant_name!r} does not exist; create it with "
                                  f"`toneguard keys create --tenant {tenant_name}`")
