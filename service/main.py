@@ -130,6 +130,44 @@ def _hand_over_first_key(settings: Settings, key: str) -> None:
                    "then delete the file", DEFAULT_TENANT, path)
 
 
+async def _open_services(
+    settings: Settings,
+    metrics: Metrics,
+    classifier: Classifier | None,
+    suggester: ReplySuggester | None,
+    create_database: bool,
+) -> Services:
+    """Open the database (first tenant included) and load the model and the suggester."""
+    db = Database(settings.database_url, settings.database_schema)
+    await anyio.to_thread.run_sync(
+        open_database, db, create_database or settings.database_is_default)
+    if settings.bootstrap_default_tenant:
+        key = await anyio.to_thread.run_sync(bootstrap_default_tenant, db)
+        if key:
+            _hand_over_first_key(settings, key)
+    model: Classifier = (
+        classifier if classifier is not None
+        else await anyio.to_thread.run_sync(load_classifier, settings)
+    )
+    replies = suggester if suggester is not None else await anyio.to_thread.run_sync(
+        load_suggester, settings, getattr(model, "tokenizer", None)
+    )
+    services = Services(
+        settings=settings, db=db, metrics=metrics, suggester=replies,
+        keys=KeyCache(settings.auth_cache_seconds),
+        engine=InferenceEngine(model, settings.inference_concurrency,
+                               metrics.observe_inference),
+    )
+    logger.info("toneguard ready: model %s %s, database %s", model.name, model.version,
+                db.dialect)
+    if classifier is None:  # a served process (tests share one heap between many apps)
+        # The model and libraries loaded above are millions of long-lived objects: kept
+        # out of the garbage collector's full passes, which stalled answers for ~0.2 s.
+        await anyio.to_thread.run_sync(gc.collect)
+        gc.freeze()
+    return services
+
+
 def create_app(
     settings: Settings | None = None,
     classifier: Classifier | None = None,
@@ -147,33 +185,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _configure_logging(settings.log_level)
-        db = Database(settings.database_url, settings.database_schema)
-        await anyio.to_thread.run_sync(
-            open_database, db, create_database or settings.database_is_default)
-        if settings.bootstrap_default_tenant:
-            key = await anyio.to_thread.run_sync(bootstrap_default_tenant, db)
-            if key:
-                _hand_over_first_key(settings, key)
-        model: Classifier = (
-            classifier if classifier is not None
-            else await anyio.to_thread.run_sync(load_classifier, settings)
-        )
-        replies = suggester if suggester is not None else await anyio.to_thread.run_sync(
-            load_suggester, settings, getattr(model, "tokenizer", None)
-        )
-        app.state.services = Services(
-            settings=settings, db=db, metrics=metrics, suggester=replies,
-            keys=KeyCache(settings.auth_cache_seconds),
-            engine=InferenceEngine(model, settings.inference_concurrency,
-                                   metrics.observe_inference),
-        )
-        logger.info("toneguard ready: model %s %s, database %s", model.name, model.version,
-                    db.dialect)
-        if classifier is None:  # a served process (tests share one heap between many apps)
-            # The model and libraries loaded above are millions of long-lived objects: kept
-            # out of the garbage collector's full passes, which stalled answers for ~0.2 s.
-            await anyio.to_thread.run_sync(gc.collect)
-            gc.freeze()
+        app.state.services = await _open_services(
+            settings, metrics, classifier, suggester, create_database)
+        db = app.state.services.db
         # Background jobs (write-back, alerts): worker threads stopped before the database.
         from service.jobs.worker import WorkerThreads
 
