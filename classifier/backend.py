@@ -4,8 +4,8 @@
 `backend.logits_and_tokens(...)` when it wants spans, so another runtime (e.g. ONNX
 Runtime int8, issue 8) can replace the torch one without touching tokenization,
 calibration, spans or the service. Token logits (each token's projection on the head,
-see `ToneNet.with_token_logits`) come from the same forward pass; a backend that cannot
-give them (an ONNX file exported before they existed) says so with `has_token_logits`.
+see `ToneNet.with_token_logits`) come from the same forward pass; every backend gives them
+(an ONNX export without them is stale and not loaded, see `onnx_backend.find_onnx`).
 """
 
 from __future__ import annotations
@@ -20,18 +20,14 @@ from classifier.network import ToneNet
 
 class Backend(Protocol):
     name: str
-    has_token_logits: bool
 
     def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """Raw (uncalibrated) logits, shape (batch, n_labels), float32."""
         ...
 
     def logits_and_tokens(self, input_ids: np.ndarray, attention_mask: np.ndarray,
-                          ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Logits and token logits (batch, seq, n_labels), float32, from one pass.
-
-        The token logits are None when `has_token_logits` is False.
-        """
+                          ) -> tuple[np.ndarray, np.ndarray]:
+        """Logits and token logits (batch, seq, n_labels), float32, from one pass."""
         ...
 
 
@@ -42,8 +38,6 @@ class TorchBackend:
     probabilities by at most ~0.04 (README, performance). It pays off only where the CPU
     multiplies bfloat16 natively (AMX on Xeon 4th gen and later); elsewhere it is slower.
     """
-
-    has_token_logits = True
 
     def __init__(self, net: ToneNet, bfloat16: bool = False) -> None:
         self.net = (net.to(torch.bfloat16) if bfloat16 else net).eval()
@@ -63,7 +57,7 @@ class TorchBackend:
         return out.float().cpu().numpy()
 
     def logits_and_tokens(self, input_ids: np.ndarray, attention_mask: np.ndarray,
-                          ) -> tuple[np.ndarray, np.ndarray | None]:
+                          ) -> tuple[np.ndarray, np.ndarray]:
         ids, mask = self._tensors(input_ids, attention_mask)
         with torch.inference_mode():
             logits, tokens = self.net.with_token_logits(ids, mask)

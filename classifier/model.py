@@ -8,8 +8,7 @@ back to offsets in the text as received.
 
 Spans come from the same forward pass by default (`classifier.attribution`: each token's
 share of the logit); `span_method="search"` runs the older search (`classifier.spans`),
-which scores sentences, occlusions and clauses with extra passes. A backend without token
-logits (an ONNX file exported before they existed) falls back to the search.
+which scores sentences, occlusions and clauses with extra passes.
 """
 
 from __future__ import annotations
@@ -92,7 +91,6 @@ class ToneClassifier:
         self._a = np.array([cal.get(lab, [1.0, 0.0])[0] for lab in self.labels], dtype=np.float64)
         self._b = np.array([cal.get(lab, [1.0, 0.0])[1] for lab in self.labels], dtype=np.float64)
         self.thresholds = np.array([config.thresholds.get(lab, 0.5) for lab in self.labels])
-        self._warned_no_tokens = False
         # The language a short message (a greeting) falls back to: the tenant's or the
         # configured `default_language` (classifier.lang); None keeps plain detection.
         self.default_language: str | None = None
@@ -170,12 +168,11 @@ class ToneClassifier:
         return self._forward(inputs, tokens=False)[0]
 
     def logits_and_evidence(self, inputs: list[str],
-                            ) -> tuple[np.ndarray, list[TokenEvidence] | None]:
-        """Raw logits plus, per input, its tokens' offsets and token logits (one pass).
-
-        The evidence is None when the backend cannot give token logits.
-        """
-        return self._forward(inputs, tokens=self.backend.has_token_logits)
+                            ) -> tuple[np.ndarray, list[TokenEvidence]]:
+        """Raw logits plus, per input, its tokens' offsets and token logits (one pass)."""
+        logits, evidence = self._forward(inputs, tokens=True)
+        assert evidence is not None
+        return logits, evidence
 
     def _forward(self, inputs: list[str],
                  tokens: bool) -> tuple[np.ndarray, list[TokenEvidence] | None]:
@@ -200,8 +197,6 @@ class ToneClassifier:
                 out[idx] = self.backend.logits(ids, mask)
                 continue
             out[idx], tok = self.backend.logits_and_tokens(ids, mask)
-            if tok is None:
-                raise RuntimeError(f"{self.backend.name} backend gave no token logits")
             for row, k in enumerate(idx):
                 per_row[k] = tok[row, : len(all_ids[k])]
         if not tokens:
@@ -277,7 +272,7 @@ class ToneClassifier:
         inputs = [self.config.model_input(c.text, o)
                   for c, o in zip(cleaned, outside, strict=True)]
         evidence: list[TokenEvidence] | None = None
-        if spans and span_method == "attribution" and self._can_attribute():
+        if spans and span_method == "attribution":
             logits, evidence = self.logits_and_evidence(inputs)
         else:
             logits = self.logits(inputs)
@@ -296,17 +291,6 @@ class ToneClassifier:
         preds = [self._one(*args) for args in zip(items, cleaned, outside, probs, flagged, found,
                                                   strict=True)]
         return preds[0] if single else preds
-
-    def _can_attribute(self) -> bool:
-        """Whether the backend gives token logits; if not, say once that spans use the search."""
-        if self.backend.has_token_logits:
-            return True
-        if not self._warned_no_tokens:
-            self._warned_no_tokens = True
-            logger.warning("the %s backend has no token logits (an ONNX export older than "
-                           "them?): spans use the slower search; re-run `toneguard export "
-                           "--force`", self.backend.name)
-        return False
 
     def _cut(self, thresholds: Mapping[str, float] | None) -> np.ndarray:
         """The model's thresholds with `thresholds` (label -> cut-off) put over them."""

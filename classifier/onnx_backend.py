@@ -54,15 +54,34 @@ def weights_fingerprint(folder: Path) -> str:
     return h.hexdigest()
 
 
-def read_metadata(path: Path) -> dict[str, str]:
+def _read_graph(path: Path) -> tuple[dict[str, str], set[str]]:
+    """The graph's metadata and output names, from one read of the file."""
     import onnx
 
     model = onnx.load(str(path), load_external_data=False)
-    return {p.key: p.value for p in model.metadata_props}
+    return {p.key: p.value for p in model.metadata_props}, {o.name for o in model.graph.output}
+
+
+def read_metadata(path: Path) -> dict[str, str]:
+    return _read_graph(path)[0]
+
+
+def _stale_reason(path: Path, fingerprint: str) -> str | None:
+    """Why the graph at `path` must not run for weights `fingerprint`, or None when current."""
+    meta, outputs = _read_graph(path)
+    if meta.get(META_FINGERPRINT) != fingerprint:
+        return "was exported from other weights"
+    if TOKEN_LOGITS not in outputs:
+        return f"predates the {TOKEN_LOGITS} output"
+    return None
 
 
 def find_onnx(folder: Path, prefer: str | None = None) -> Path | None:
-    """The up-to-date exported graph in `folder` (int8 first), or None."""
+    """The up-to-date exported graph in `folder` (int8 first), or None.
+
+    Up to date means: exported from these weights, with the `token_logits` output that
+    spans come from; anything else is ignored (torch runs) until `toneguard export`.
+    """
     names = [INT8_NAME, FP32_NAME]
     if prefer in names:
         names = [prefer]
@@ -72,14 +91,16 @@ def find_onnx(folder: Path, prefer: str | None = None) -> Path | None:
         if not path.is_file():
             continue
         fingerprint = fingerprint or weights_fingerprint(folder)
-        if read_metadata(path).get(META_FINGERPRINT) == fingerprint:
+        reason = _stale_reason(path, fingerprint)
+        if reason is None:
             return path
-        logger.warning("%s was exported from other weights; ignoring it", path)
+        logger.warning("%s %s; ignoring it (run `toneguard export --model %s`)",
+                       path, reason, folder)
     return None
 
 
 class OnnxBackend:
-    """`Backend.logits` (and token logits when the graph has them) on an ORT CPU session."""
+    """`Backend.logits` and token logits on an ORT CPU session."""
 
     def __init__(self, path: str | Path, threads: int | None = None, spin: bool = False) -> None:
         import onnxruntime as ort
@@ -99,8 +120,6 @@ class OnnxBackend:
         quant = self.metadata.get("toneguard.quantization", "none")
         self.name = "onnx-int8" if quant.startswith("int8") else "onnx-fp32"
         self._inputs = {i.name for i in self.session.get_inputs()}
-        # Graphs exported before token logits existed have only "logits".
-        self.has_token_logits = TOKEN_LOGITS in {o.name for o in self.session.get_outputs()}
 
     def _feed(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> dict[str, np.ndarray]:
         feed = {"input_ids": input_ids.astype(np.int64, copy=False),
@@ -112,9 +131,7 @@ class OnnxBackend:
         return np.asarray(out[0], dtype=np.float32)
 
     def logits_and_tokens(self, input_ids: np.ndarray, attention_mask: np.ndarray,
-                          ) -> tuple[np.ndarray, np.ndarray | None]:
-        if not self.has_token_logits:
-            return self.logits(input_ids, attention_mask), None
+                          ) -> tuple[np.ndarray, np.ndarray]:
         logits, tokens = self.session.run(["logits", TOKEN_LOGITS],
                                           self._feed(input_ids, attention_mask))
         return np.asarray(logits, dtype=np.float32), np.asarray(tokens, dtype=np.float32)

@@ -93,6 +93,11 @@ def review_page(request: Request) -> Response:
     return _page(request, "review")
 
 
+@router.get("/ui/jobs", response_class=HTMLResponse)
+def jobs_page(request: Request) -> Response:
+    return _page(request, "jobs")
+
+
 @router.get("/ui/static/{name:path}")
 def static_file(name: str) -> Response:
     if name not in STATIC_FILES:

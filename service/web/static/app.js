@@ -7,6 +7,7 @@ import { renderClients } from "./clients.js";
 import { clear, el } from "./dom.js";
 import { lang, LANGS, setLang, t } from "./i18n.js";
 import { renderInbox } from "./inbox.js";
+import { renderJobs } from "./jobs.js";
 import { renderMessage } from "./message.js";
 import { renderReview } from "./review.js";
 import { renderSettings } from "./settings.js";
@@ -20,6 +21,7 @@ const PAGES = {
   try: (root) => renderTry(root),
   review: (root) => renderReview(root),
   settings: (root) => renderSettings(root),
+  jobs: (root) => renderJobs(root),
 };
 
 const main = () => document.getElementById("main");
