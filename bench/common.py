@@ -69,6 +69,19 @@ def machine() -> dict[str, Any]:
     }
 
 
+def rss_bytes(pids: Sequence[int]) -> int:
+    """Resident memory of these processes together; one that has exited counts nothing."""
+    import psutil
+
+    total = 0
+    for pid in pids:
+        try:
+            total += psutil.Process(pid).memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of a non-empty sample."""
     ordered = sorted(values)

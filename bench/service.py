@@ -33,6 +33,7 @@ from bench.common import (
     SHIPPED_MODEL,
     machine,
     percentile,
+    rss_bytes,
     table,
     test_messages,
     write_result,
@@ -44,27 +45,15 @@ logger = logging.getLogger(__name__)
 WARMUP = 16
 
 
-def _rss(pids: list[int]) -> int:
-    import psutil
-
-    total = 0
-    for pid in pids:
-        try:
-            total += psutil.Process(pid).memory_info().rss
-        except psutil.NoSuchProcess:
-            continue
-    return total
-
-
 @contextmanager
 def peak_rss(pids: list[int], every: float = 0.02) -> Iterator[dict[str, int]]:
     """Sample the summed RSS of `pids` in a thread; yields a dict whose "peak" grows."""
-    box = {"peak": _rss(pids)}
+    box = {"peak": rss_bytes(pids)}
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.wait(every):
-            box["peak"] = max(box["peak"], _rss(pids))
+            box["peak"] = max(box["peak"], rss_bytes(pids))
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
@@ -151,7 +140,7 @@ def run(model_dir: Path, requests: int, clients: list[int], endpoints: list[str]
         with server:
             startup_s = time.perf_counter() - started
             pids = server.pids()
-            idle_rss = _rss(pids)
+            idle_rss = rss_bytes(pids)
             used = re.findall(r"using (\S+) backend", server.log_tail(20000))
             with peak_rss(pids) as rss:
                 n = 0

@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 import psutil
 
+from bench.common import rss_bytes
 from bench.liveserver import REPO_ROOT, LiveServer, create_keys, default_model_dir, scratch_database
 from bench.load import TEXTS, message_body
 
@@ -49,13 +50,7 @@ class Window:
 
 
 def rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            total += psutil.Process(pid).memory_info().rss
-        except psutil.NoSuchProcess:
-            continue
-    return total / 2**20
+    return rss_bytes(pids) / 2**20
 
 
 def slope_per_min(points: list[tuple[float, float]]) -> float:

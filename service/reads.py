@@ -51,6 +51,16 @@ def _client_matches(stmt: _S, session: Session, q: str) -> _S:
     return stmt.where(fold(Client.external_id).contains(folded, autoescape=True))
 
 
+def _narrow_and_count(stmt: _S, session: Session, q: str | None, level: str | None,
+                      now: datetime, half_life: float) -> tuple[_S, int]:
+    """`stmt` kept to clients whose id contains `q` at risk `level`, and its row count."""
+    if q:
+        stmt = _client_matches(stmt, session, q)
+    if level:
+        stmt = _level_filter(stmt, level, now, half_life)
+    return stmt, session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
 def find_client(session: Session, tenant_id: int, client_id: str) -> Client | None:
     return session.scalar(
         select(Client).where(Client.tenant_id == tenant_id, Client.external_id == client_id)
@@ -84,11 +94,7 @@ def inbox(
         )
     if client_id:
         stmt = stmt.where(Client.external_id == client_id)
-    if client_q:
-        stmt = _client_matches(stmt, session, client_q)
-    if level:
-        stmt = _level_filter(stmt, level, now, half_life)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    stmt, total = _narrow_and_count(stmt, session, client_q, level, now, half_life)
     rows = session.execute(
         stmt.order_by(Message.event_at.desc(), Message.id.desc()).limit(limit).offset(offset)
     ).all()
@@ -238,11 +244,7 @@ def list_clients(
     """Clients, riskiest first (risk_ref orders exactly like the decayed score), with
     when each was last seen (arrival) and their latest message; `q` is part of the id."""
     stmt = select(Client).where(Client.tenant_id == tenant_id)
-    if q:
-        stmt = _client_matches(stmt, session, q)
-    if level:
-        stmt = _level_filter(stmt, level, now, half_life)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    stmt, total = _narrow_and_count(stmt, session, q, level, now, half_life)
     clients = session.scalars(
         stmt.order_by(Client.risk_ref.desc(), Client.last_seen.desc(), Client.id)
         .limit(limit).offset(offset)

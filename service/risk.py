@@ -136,24 +136,15 @@ def reasons(
                 night += 1
             else:
                 off_hours += 1
-    out: list[Reason] = []
-    if legal:
-        out.append(Reason("legal_threat", legal, days, f"threatened legal action {_times(legal)} "
-                          f"in {days} days"))
-    if other_threat:
-        out.append(Reason("threat", other_threat, days,
-                          f"made threats {_times(other_threat)} in {days} days"))
-    if aggression:
-        out.append(Reason("aggression", aggression, days,
-                          f"{_messages(aggression)} with insults or aggression in {days} days"))
-    if demands:
-        out.append(Reason("unreasonable_demand", demands, days,
-                          f"made unreasonable demands {_times(demands)} in {days} days"))
-    if night:
-        out.append(Reason("night_pressure", night, days,
-                          f"{_messages(night)} at night demanding an immediate answer"))
-    if off_hours:
-        out.append(Reason("off_hours_pressure", off_hours, days,
-                          f"{_messages(off_hours)} outside business hours demanding an "
-                          "immediate answer"))
-    return out
+    said = [
+        ("legal_threat", legal, f"threatened legal action {_times(legal)} in {days} days"),
+        ("threat", other_threat, f"made threats {_times(other_threat)} in {days} days"),
+        ("aggression", aggression,
+         f"{_messages(aggression)} with insults or aggression in {days} days"),
+        ("unreasonable_demand", demands,
+         f"made unreasonable demands {_times(demands)} in {days} days"),
+        ("night_pressure", night, f"{_messages(night)} at night demanding an immediate answer"),
+        ("off_hours_pressure", off_hours,
+         f"{_messages(off_hours)} outside business hours demanding an immediate answer"),
+    ]
+    return [Reason(kind, count, days, text) for kind, count, text in said if count]

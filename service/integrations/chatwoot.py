@@ -19,7 +19,6 @@ message id ``chatwoot:<account id>:<message id>`` makes retried deliveries count
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +31,7 @@ from service.integrations.common import (
     get_bool,
     get_id,
     get_text,
+    json_body,
     parse_time,
     readable,
 )
@@ -86,11 +86,7 @@ def _subject(payload: dict[str, Any]) -> str | None:
 
 def parse(raw: bytes) -> Parsed:
     """Turn a delivery into an IncomingMessage, or say why it is ignored."""
-    try:
-        payload = as_object(json.loads(raw), "body")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise PayloadError("body", "is not valid JSON") from exc
-    return parse_payload(payload)
+    return parse_payload(json_body(raw))
 
 
 def parse_payload(payload: dict[str, Any]) -> Parsed:

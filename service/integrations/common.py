@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,14 @@ def as_object(value: Any, path: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise PayloadError(path, "must be a JSON object")
     return value
+
+
+def json_body(raw: bytes) -> dict[str, Any]:
+    """A delivery's body as a JSON object, or a PayloadError on "body"."""
+    try:
+        return as_object(json.loads(raw), "body")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PayloadError("body", "is not valid JSON") from exc
 
 
 def get_id(obj: dict[str, Any], key: str, path: str) -> str:

@@ -10,7 +10,6 @@ The client is ``zammad:<ticket.customer_id>``; HTML bodies are converted to text
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +22,7 @@ from service.integrations.common import (
     get_bool,
     get_id,
     get_text,
+    json_body,
     parse_time,
     readable,
 )
@@ -39,11 +39,7 @@ def verify(raw: bytes, signature: str | None, secrets: str | Sequence[str]) -> N
 
 def parse(raw: bytes) -> Parsed:
     """Turn a delivery into an IncomingMessage, or say why it is ignored."""
-    try:
-        payload = as_object(json.loads(raw), "body")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise PayloadError("body", "is not valid JSON") from exc
-    return parse_payload(payload)
+    return parse_payload(json_body(raw))
 
 
 def parse_payload(payload: dict[str, Any]) -> Parsed:

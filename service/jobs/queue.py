@@ -194,6 +194,12 @@ def _merge(done: Sequence[str], steps: Sequence[str]) -> list[str]:
     return list(done) + [step for step in steps if step not in done]
 
 
+def _release(job: Job, steps: Sequence[str]) -> None:
+    """Record the finished steps and give up the lease: the job ends or waits for a retry."""
+    job.done_steps = _merge(job.done_steps or [], steps)
+    job.locked_by, job.locked_until = None, None
+
+
 def heartbeat(db: Database, job_id: int, worker_id: str, steps: Sequence[str],
               lease_seconds: float) -> bool:
     """Record finished steps and extend the lease; False when the lease was lost."""
@@ -213,10 +219,8 @@ def complete(db: Database, job_id: int, worker_id: str, steps: Sequence[str],
         job = _owned(s, job_id, worker_id, None)
         if job is None:
             return False
-        now = _now()
-        job.done_steps = _merge(job.done_steps or [], steps)
-        job.status, job.locked_by, job.locked_until = DONE, None, None
-        job.finished_at = now
+        _release(job, steps)
+        job.status, job.finished_at = DONE, _now()
         if also is not None:
             also(s)
         s.commit()
@@ -233,9 +237,8 @@ def fail(db: Database, job_id: int, worker_id: str, error: str, steps: Sequence[
         if job is None:
             return None
         now = _now()
-        job.done_steps = _merge(job.done_steps or [], steps)
+        _release(job, steps)
         job.last_error = error[:MAX_ERROR_CHARS]
-        job.locked_by, job.locked_until = None, None
         if permanent or job.attempts >= job.max_attempts:
             job.status, job.finished_at = DEAD, now
         else:
