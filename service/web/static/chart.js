@@ -4,6 +4,23 @@
 import { safeClass, svg } from "./dom.js";
 
 /**
+ * The empty frame both console charts draw on: the <svg>, its grid line at the maximum, the
+ * axis at zero and their ticks. Returns the <svg> and y(value), the vertical position.
+ */
+export function chartFrame({ width, height, pad, max, ariaLabel, className }) {
+  const y = (v) => pad.top + (height - pad.top - pad.bottom) * (1 - v / max);
+  const chart = svg("svg", {
+    viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": ariaLabel, class: className,
+  });
+  chart.append(
+    svg("line", { x1: pad.left, x2: width - pad.right, y1: y(max), y2: y(max), class: "grid" }),
+    svg("line", { x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0), class: "axis" }),
+    svg("text", { x: pad.left - 4, y: y(max) + 4, class: "tick", "text-anchor": "end" }, String(max)),
+    svg("text", { x: pad.left - 4, y: y(0), class: "tick", "text-anchor": "end" }, "0"));
+  return { chart, y };
+}
+
+/**
  * points: [{ key, tick, title, values: { series: n } }], oldest first.
  * series: the series names in stacking order; name(s) gives the readable name.
  * Returns the <svg>; every segment carries data-key, data-series and data-count.
@@ -14,15 +31,8 @@ export function stackedBars({ points, series, name, ariaLabel, width = 560, heig
   const max = Math.max(1, ...points.map(total));
   const slot = (width - pad.left - pad.right) / Math.max(1, points.length);
   const barW = Math.max(3, Math.min(30, slot * 0.7));
-  const y = (v) => pad.top + (height - pad.top - pad.bottom) * (1 - v / max);
-  const chart = svg("svg", {
-    viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": ariaLabel, class: "timeline stacked",
-  });
-  chart.append(
-    svg("line", { x1: pad.left, x2: width - pad.right, y1: y(max), y2: y(max), class: "grid" }),
-    svg("line", { x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0), class: "axis" }),
-    svg("text", { x: pad.left - 4, y: y(max) + 4, class: "tick", "text-anchor": "end" }, String(max)),
-    svg("text", { x: pad.left - 4, y: y(0), class: "tick", "text-anchor": "end" }, "0"));
+  const { chart, y } = chartFrame({ width, height, pad, max, ariaLabel,
+    className: "timeline stacked" });
   const every = Math.ceil(points.length / 6);
   points.forEach((p, i) => {
     const x = pad.left + slot * i + (slot - barW) / 2;

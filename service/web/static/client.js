@@ -2,6 +2,7 @@
 // messages per day, and the evidence (flagged messages with their spans).
 
 import { api } from "./api.js";
+import { chartFrame } from "./chart.js";
 import { chips, el, errorBox, LABELS, link, messageHref, riskBadge, svg } from "./dom.js";
 import { highlightedText } from "./highlight.js";
 import { clientExtras } from "./worth.js";
@@ -55,19 +56,12 @@ function timelineChart(timeline, zone) {
   const max = Math.max(1, ...points.map(flaggedOf));
   const slot = (width - pad.left - pad.right) / points.length;
   const barW = Math.max(2, Math.min(24, slot * 0.7));
-  const y = (v) => pad.top + (height - pad.top - pad.bottom) * (1 - v / max);
   const summary = t("client.chartSummary", {
     flagged: points.reduce((s, p) => s + flaggedOf(p), 0),
     from: formatDate(points[0].date), to: formatDate(points[points.length - 1].date),
   });
-  const chart = svg("svg", {
-    viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": summary, class: "timeline",
-  });
-  chart.append(
-    svg("line", { x1: pad.left, x2: width - pad.right, y1: y(max), y2: y(max), class: "grid" }),
-    svg("line", { x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0), class: "axis" }),
-    svg("text", { x: pad.left - 4, y: y(max) + 4, class: "tick", "text-anchor": "end" }, String(max)),
-    svg("text", { x: pad.left - 4, y: y(0), class: "tick", "text-anchor": "end" }, "0"));
+  const { chart, y } = chartFrame({ width, height, pad, max, ariaLabel: summary,
+    className: "timeline" });
   const labelEvery = Math.ceil(points.length / 6);
   points.forEach((p, i) => {
     const x = pad.left + slot * i + (slot - barW) / 2;
