@@ -38,8 +38,6 @@ import typer
 from bench.common import REPO_ROOT, SHIPPED_MODEL, machine, table, write_result
 from classifier.scripts import comma_list, run_command
 
-logger = logging.getLogger(__name__)
-
 CORPUS = REPO_ROOT / "data" / "corpus"
 REAL = REPO_ROOT.parent / "shared" / "datasets" / "real"
 RATIO_FLOOR = 0.70

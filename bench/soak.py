@@ -33,7 +33,6 @@ from bench.common import rss_bytes
 from bench.liveserver import REPO_ROOT, LiveServer, create_keys, default_model_dir, scratch_database
 from bench.load import TEXTS, message_body
 
-logger = logging.getLogger(__name__)
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 GROWTH_MB_PER_MIN = 1.0
 GROWTH_FRACTION_PER_MIN = 0.005

@@ -13,14 +13,11 @@ phrases) and the corpus builder (training/corpus/holidays.py) build on it.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-logger = logging.getLogger(__name__)
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Time-zone values meaning "read sent_at in its own offset".

@@ -10,11 +10,8 @@ default is written in another script.
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from typing import Any
-
-logger = logging.getLogger(__name__)
 
 LANGUAGES = ("ru", "en", "de", "es", "fr", "uk", "pl", "it", "pt", "nl", "cs", "tr", "be", "kk")
 MIN_LETTERS = 3

@@ -11,7 +11,6 @@ hours, and the default language of messages too short to detect.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import sys
 from dataclasses import dataclass
@@ -24,8 +23,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from service.config import Settings, model_dir_from_env
-
-logger = logging.getLogger(__name__)
 
 # A header line: a field name (printable ASCII but the colon), a colon.
 _HEADER_LINE = re.compile(r"^([!-9;-~]+):")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
@@ -17,8 +16,6 @@ from service.clock import sender_time
 from service.db.models import Client, Feedback, LabelTally, Message, MessageLabel, Tenant
 from service.risk import ref_contribution
 from service.views import ClientTally, client_tally
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

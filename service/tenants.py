@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import secrets
 import time
@@ -19,7 +18,6 @@ from service.context import TenantContext
 from service.db.models import ApiKey, Tenant
 from service.db.session import Database
 
-logger = logging.getLogger(__name__)
 KEY_PREFIX = "tg_"
 DEFAULT_TENANT = "default"
 

@@ -16,8 +16,6 @@ import typer
 from classifier.paths import DATA_ROOT, SHIPPED_MODEL_DIR
 from training.args import TrainingArguments, default_of, default_output_dir
 
-logger = logging.getLogger(__name__)
-
 
 def _layers(value: str) -> list[int]:
     try:

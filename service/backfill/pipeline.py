@@ -26,8 +26,6 @@ from service.config import Settings
 from service.context import TenantContext
 from service.db.session import Database
 
-logger = logging.getLogger(__name__)
-
 DEFAULT_BATCH = 256  # rows per model call: large enough to sort by length usefully
 OBJECT_STORE_BYTES = 512 * 2**20  # embedded Ray: blocks in flight are small
 

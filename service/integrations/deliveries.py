@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +32,6 @@ from service.integrations import PayloadError, chatwoot, zammad
 from service.integrations.common import Ignored, Parsed
 from service.jobs.queue import QUEUED, NewJob, enqueue_many
 from service.writeback.note import is_own_note
-
-logger = logging.getLogger(__name__)
 
 KIND = "webhook"
 MAX_KEY_CHARS = 300  # the jobs.key column

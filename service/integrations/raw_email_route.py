@@ -10,7 +10,6 @@ would send and calls the very same endpoint, so both inputs share one code path
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -22,8 +21,6 @@ from pydantic import ValidationError
 
 from service.integrations import PayloadError
 from service.integrations.rfc822 import parse_rfc822, sender_name
-
-logger = logging.getLogger(__name__)
 
 RFC822 = "message/rfc822"
 # Merged into the operation's OpenAPI entry so /docs shows the second body type.

@@ -8,7 +8,6 @@ classifier's clean-up decides what is new and records the rest as ignored ranges
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
@@ -18,8 +17,6 @@ from email.utils import parseaddr
 from classifier.email_cleanup import html_to_text
 from service.ingest import IncomingMessage
 from service.integrations import PayloadError
-
-logger = logging.getLogger(__name__)
 
 CHANNEL = "email"
 

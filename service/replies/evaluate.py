@@ -10,7 +10,6 @@ suggestion is acceptable, and how often any shown suggestion is harmful.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +20,6 @@ from classifier.paths import PROJECT_ROOT, REPLIES_DIR
 from service.replies.suggester import ReplySuggester
 from service.replies.templates import RISK_LEVELS, Playbook
 
-logger = logging.getLogger(__name__)
 DEFAULT_EVAL = REPLIES_DIR / "eval.jsonl"
 _ROW_KEYS = {"id", "file", "lang", "risk_level", "acceptable", "harmful", "nothing_ok"}
 # A labeller (the shipped model, in `--labels model`) maps texts and send times to labels.

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import httpx
 
 from service.config import HelpdeskApi, Settings
 from service.jobs.worker import PermanentError
-
-logger = logging.getLogger(__name__)
 
 # Worth another try later: the helpdesk is down, overloaded, or asks us to slow down.
 _RETRYABLE = frozenset({408, 423, 425, 429})

@@ -6,7 +6,6 @@ client's current risk level; a bare text is classified on the spot, stores nothi
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +22,6 @@ from service.context import Services, TenantContext
 from service.reads import find_client, message_detail
 from service.views import client_tally
 
-logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["replies"])
 
 

@@ -7,7 +7,6 @@ sees more than the key allows and nothing here touches the database.
 
 from __future__ import annotations
 
-import logging
 import mimetypes
 from pathlib import Path
 from typing import Annotated
@@ -15,8 +14,6 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-
-logger = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 STATIC_DIR = WEB_DIR / "static"
