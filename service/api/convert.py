@@ -7,7 +7,14 @@ from typing import Any
 
 from classifier.types import Prediction
 from service.api.schemas.clients import ClientDetail, Evidence, LastMessage, TimelineDay
-from service.api.schemas.common import Classification, ModelInfo, ReasonOut, SpanOut, TallyOut
+from service.api.schemas.common import (
+    Classification,
+    ModelInfo,
+    ReasonOut,
+    ReplyOut,
+    SpanOut,
+    TallyOut,
+)
 from service.api.schemas.messages import (
     CorrectionOut,
     MessageDetail,
@@ -16,6 +23,7 @@ from service.api.schemas.messages import (
 )
 from service.api.schemas.sensitivity import DecisionOut
 from service.reads import ClientCard, CorrectionMark, InboxRow
+from service.replies.suggester import SuggestedReply
 from service.views import ClientTally, StoredMessage
 
 PREVIEW_CHARS = 200
@@ -103,3 +111,9 @@ def client_detail(card: ClientCard) -> ClientDetail:
         timeline=[TimelineDay(date=d, flagged=n, counts=c) for d, n, c in card.timeline],
         last_message=last_message(card.last_message),
     )
+
+
+def reply_out(replies: list[SuggestedReply]) -> list[ReplyOut]:
+    """Suggested replies as the API shows them (ingest and /v1/replies/suggest alike)."""
+    return [ReplyOut(id=r.id, step=r.step, lang=r.lang, text=r.text, score=r.score,
+                     labels=list(r.labels)) for r in replies]

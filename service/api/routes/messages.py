@@ -47,8 +47,7 @@ def suggest_replies(
     except ValueError:
         logger.warning("reply suggestion failed", exc_info=True)
         return []
-    return [ReplyOut(id=r.id, step=r.step, lang=r.lang, text=r.text, score=r.score,
-                     labels=list(r.labels)) for r in replies]
+    return convert.reply_out(replies)
 
 
 @router.post("/messages", response_model=IngestResponse,

@@ -13,9 +13,10 @@ from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
 
 from classifier.hours import BusinessHours, effective_hours
+from service.api import convert
 from service.api.deps import ServicesDep, TenantDep
 from service.api.limits import check_text_size
-from service.api.schemas.common import ReplyOut, errors
+from service.api.schemas.common import errors
 from service.api.schemas.replies import SuggestRequest, SuggestResponse
 from service.clock import tenant_zone
 from service.context import Services, TenantContext
@@ -117,6 +118,5 @@ async def suggest(body: SuggestRequest, tenant: TenantDep,
         "mode": suggester.mode,
         "sent_at": sent_at,
         "sent_at_read_in": read_in,
-        "replies": [ReplyOut(id=r.id, step=r.step, lang=r.lang, text=r.text, score=r.score,
-                             labels=list(r.labels)) for r in replies],
+        "replies": convert.reply_out(replies),
     })

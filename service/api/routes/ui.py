@@ -60,39 +60,32 @@ def ui_root() -> Response:
     return RedirectResponse("/", status_code=307)
 
 
-@router.get("/ui/message", response_class=HTMLResponse)
-def message_page(request: Request, id: Annotated[str, Query(min_length=1)]) -> Response:
-    return _page(request, "message", id)
+# Pages about one record take its id; the others are lists and tools. The shell is the same:
+# app.js renders what <body data-page> names.
+ID_PAGES = ("message", "client")
+PAGES = ("clients", "try", "settings", "review", "jobs")
 
 
-@router.get("/ui/client", response_class=HTMLResponse)
-def client_page(request: Request, id: Annotated[str, Query(min_length=1)]) -> Response:
-    return _page(request, "client", id)
+def _id_page(page: str) -> None:
+    def view(request: Request, id: Annotated[str, Query(min_length=1)]) -> Response:
+        return _page(request, page, id)
+
+    router.add_api_route(f"/ui/{page}", view, methods=["GET"], response_class=HTMLResponse,
+                         name=f"{page}_page")
 
 
-@router.get("/ui/clients", response_class=HTMLResponse)
-def clients_page(request: Request) -> Response:
-    return _page(request, "clients")
+def _list_page(page: str) -> None:
+    def view(request: Request) -> Response:
+        return _page(request, page)
+
+    router.add_api_route(f"/ui/{page}", view, methods=["GET"], response_class=HTMLResponse,
+                         name=f"{page}_page")
 
 
-@router.get("/ui/try", response_class=HTMLResponse)
-def try_page(request: Request) -> Response:
-    return _page(request, "try")
-
-
-@router.get("/ui/settings", response_class=HTMLResponse)
-def settings_page(request: Request) -> Response:
-    return _page(request, "settings")
-
-
-@router.get("/ui/review", response_class=HTMLResponse)
-def review_page(request: Request) -> Response:
-    return _page(request, "review")
-
-
-@router.get("/ui/jobs", response_class=HTMLResponse)
-def jobs_page(request: Request) -> Response:
-    return _page(request, "jobs")
+for _name in ID_PAGES:
+    _id_page(_name)
+for _name in PAGES:
+    _list_page(_name)
 
 
 @router.get("/ui/static/{name:path}")
