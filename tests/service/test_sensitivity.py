@@ -27,6 +27,10 @@ from service.sensitivity import (
 from tests.service.helpers import ingest, message
 
 TEXT = "Please call me back, where is my order?"
+# A Tuesday afternoon: every call below sees the same business-hours marker, so the scores
+# they compare do not depend on when the suite runs.
+WORKDAY = "2026-11-24T14:00:00+03:00"
+CLASSIFY = {"messages": [{"text": TEXT, "sent_at": WORKDAY}]}
 
 
 def _put(api: Any, body: Any, key: str | None = None) -> Any:
@@ -35,7 +39,7 @@ def _put(api: Any, body: Any, key: str | None = None) -> Any:
 
 def _label_just_above(api: Any) -> tuple[str, float]:
     """A label of TEXT whose score is at or above normal (0.5) but below low's cut."""
-    r = api.post("/v1/classify", {"messages": [{"text": TEXT}]})
+    r = api.post("/v1/classify", CLASSIFY)
     assert r.status_code == 200, r.text
     scores = r.json()["results"][0]["scores"]
     low = shift_threshold(0.5, "low")
@@ -144,12 +148,12 @@ def test_a_score_just_above_normal_is_flagged_at_high_not_at_low(api):
     label, score = _label_just_above(api)
 
     assert _put(api, {"preset": "high"}).status_code == 200
-    high = ingest(api, "m-high", cid="client-high", text=TEXT)
-    classified_high = api.post("/v1/classify", {"messages": [{"text": TEXT}]}).json()
+    high = ingest(api, "m-high", cid="client-high", text=TEXT, sent_at=WORKDAY)
+    classified_high = api.post("/v1/classify", CLASSIFY).json()
 
     assert _put(api, {"preset": "low"}).status_code == 200
-    low = ingest(api, "m-low", cid="client-low", text=TEXT)
-    classified_low = api.post("/v1/classify", {"messages": [{"text": TEXT}]}).json()
+    low = ingest(api, "m-low", cid="client-low", text=TEXT, sent_at=WORKDAY)
+    classified_low = api.post("/v1/classify", CLASSIFY).json()
 
     # Same scores (the model is not re-run differently), different decisions.
     assert high["message"]["scores"] == low["message"]["scores"]
@@ -172,7 +176,7 @@ def test_a_score_just_above_normal_is_flagged_at_high_not_at_low(api):
 def test_explicit_threshold_decides_one_label(api):
     label, score = _label_just_above(api)
     assert _put(api, {"thresholds": {label: min(0.99, score + 0.01)}}).status_code == 200
-    body = ingest(api, "m-pinned", text=TEXT)["message"]
+    body = ingest(api, "m-pinned", text=TEXT, sent_at=WORKDAY)["message"]
     assert label not in body["labels"]
     assert body["thresholds"]["custom"] == [label]
     assert body["thresholds"]["thresholds"][label] == pytest.approx(min(0.99, score + 0.01))
@@ -181,7 +185,7 @@ def test_explicit_threshold_decides_one_label(api):
 def test_thresholds_are_recorded_and_history_is_not_rewritten(api):
     label, _ = _label_just_above(api)
     _put(api, {"preset": "high"})
-    body = message("m-1", text=TEXT)
+    body = message("m-1", text=TEXT, sent_at=WORKDAY)
     r = api.post("/v1/messages", body)
     assert r.status_code == 200, r.text
     first = r.json()["message"]
@@ -197,7 +201,7 @@ def test_thresholds_are_recorded_and_history_is_not_rewritten(api):
     # A replay of the stored message returns its original decision.
     again = api.post("/v1/messages", body).json()
     assert again["created"] is False and again["message"]["thresholds"] == record
-    second = ingest(api, "m-2", text=TEXT)["message"]
+    second = ingest(api, "m-2", text=TEXT, sent_at=WORKDAY)["message"]
     assert second["thresholds"]["preset"] == "low" and label not in second["labels"]
     assert api.get("/v1/messages/m-1").json()["thresholds"]["preset"] == "high"
 
