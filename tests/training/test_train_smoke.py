@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from classifier.model import ToneClassifier
 from training.args import TrainingArguments
@@ -87,6 +88,20 @@ def test_cached_bottom_layers_train_the_top(tiny_base_dir: Path, tmp_path: Path)
                              cache_below=1, max_length=64)
     clf = ToneClassifier.from_pretrained(Trainer(args).run())
     assert clf.config.adapter["lora_layers"] == [1]
+
+
+def test_bf16_autocast_trains_and_saves_fp32_weights(tiny_base_dir: Path, tmp_path: Path) -> None:
+    """bfloat16 autocast speeds steps on AMX CPUs; what is saved must still be fp32."""
+    data = write_corpus(tmp_path / "data")
+    args = TrainingArguments(data=str(data), output_dir=str(tmp_path / "out"), epochs=1,
+                             batch_size=4, max_steps=2, base_model=str(tiny_base_dir),
+                             max_length=64, bf16=True)
+    out = Trainer(args).run()
+    from safetensors.torch import load_file
+
+    dtypes = {t.dtype for t in load_file(str(out / "model.safetensors")).values()}
+    assert dtypes == {torch.float32}
+    assert ToneClassifier.from_pretrained(out).predict_proba("hello").shape == (4,)
 
 
 def write_natural(folder: Path) -> Path:
