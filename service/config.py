@@ -123,6 +123,11 @@ class Settings(BaseSettings):
     # claimed job stays leased before another worker may take it over, retries and backoff.
     jobs_workers: int = Field(default=1, ge=0, le=16)
     jobs_poll_seconds: float = Field(default=1.0, gt=0.0, le=60.0)
+    # While webhook deliveries keep arriving, the service's job threads wait before claiming
+    # the next job: until deliveries pause for `jobs_yield_quiet_seconds` (0: never wait),
+    # at most `jobs_yield_max_seconds` (service.jobs.foreground).
+    jobs_yield_quiet_seconds: float = Field(default=0.1, ge=0.0, le=10.0)
+    jobs_yield_max_seconds: float = Field(default=2.0, ge=0.0, le=60.0)
     jobs_lease_seconds: float = Field(default=120.0, gt=0.0, le=3600.0)
     jobs_max_attempts: int = Field(default=8, ge=1, le=100)
     jobs_backoff_seconds: float = Field(default=10.0, gt=0.0, le=3600.0)

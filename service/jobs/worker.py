@@ -27,6 +27,7 @@ from service.db.models import Job
 from service.db.session import Database
 from service.jobs import queue
 from service.jobs.backoff import backoff_delay
+from service.jobs.foreground import ForegroundActivity
 
 logger = logging.getLogger(__name__)
 
@@ -160,10 +161,14 @@ class Worker:
             n += 1
         return n
 
-    def run(self, stop: threading.Event, wake: threading.Event | None = None) -> None:
+    def run(self, stop: threading.Event, wake: threading.Event | None = None,
+            foreground: ForegroundActivity | None = None) -> None:
         """Work until `stop` is set, sleeping `jobs_poll_seconds` when idle (or until `wake`
-        is set: a new job was just queued in this process)."""
+        is set: a new job was just queued in this process). With `foreground`, each claim
+        waits for a pause in the deliveries being accepted (service.jobs.foreground)."""
         while not stop.is_set():
+            if foreground is not None:
+                foreground.wait_quiet(stop)
             try:
                 busy = self.run_once()
             except Exception:  # the database may be briefly unreachable: wait, then go on
@@ -183,9 +188,12 @@ class WorkerThreads:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.stop_event = threading.Event()
         self.wake_event = threading.Event()
+        # Webhook accepts note themselves here; the threads hold off claiming meanwhile.
+        self.foreground = ForegroundActivity(settings.jobs_yield_quiet_seconds,
+                                             settings.jobs_yield_max_seconds)
         self.threads = [
             threading.Thread(target=Worker(db, settings).run,
-                             args=(self.stop_event, self.wake_event),
+                             args=(self.stop_event, self.wake_event, self.foreground),
                              name=f"toneguard-jobs-{i}", daemon=True)
             for i in range(settings.jobs_workers)
         ]

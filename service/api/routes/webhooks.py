@@ -103,12 +103,14 @@ async def _deliver(services: Services, request: Request, response: Response, ten
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise HTTPException(422, {"field": "body", "message": "must be UTF-8"}) from exc
+    workers = getattr(request.app.state, "jobs", None)
+    if workers is not None:  # the job threads hold off while deliveries keep arriving
+        workers.foreground.note()
     done = await _accepter(request, services).accept(
         Delivery(tenant_name, helpdesk, raw, parsed))
     if done is None:
         raise HTTPException(404, f"tenant {tenant_name!r} does not exist; create it with "
                                  f"`toneguard keys create --tenant {tenant_name}`")
-    workers = getattr(request.app.state, "jobs", None)
     if done.created and workers is not None:
         workers.wake()
     response.status_code = 202

@@ -1,0 +1,68 @@
+"""Job workers hold off while webhook deliveries keep arriving, and never for ever."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from service.jobs.foreground import ForegroundActivity
+from tests.service.test_webhooks_api import ACME_ZM, zammad_post
+from tests.service.test_webhooks_queue import _raw
+
+
+@pytest.fixture
+def app_settings(app_settings: Any) -> Any:
+    return app_settings.model_copy(update={
+        "webhook_secrets": {"acme": {"zammad": SecretStr(ACME_ZM)}}, "jobs_workers": 0})
+
+
+def test_quiet_gate_opens_at_once_without_deliveries() -> None:
+    gate = ForegroundActivity(quiet_s=0.2, max_wait_s=5.0)
+    assert not gate.busy()
+    assert gate.wait_quiet(threading.Event()) < 0.05
+
+
+def test_gate_waits_for_a_pause_in_the_deliveries() -> None:
+    gate = ForegroundActivity(quiet_s=0.15, max_wait_s=5.0)
+    stop = threading.Event()
+
+    def deliveries() -> None:  # one delivery every 50 ms for 0.5 s, then silence
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end:
+            gate.note()
+            time.sleep(0.05)
+
+    gate.note()
+    sender = threading.Thread(target=deliveries)
+    sender.start()
+    waited = gate.wait_quiet(stop)
+    sender.join()
+    assert 0.5 <= waited < 1.5  # through the burst, then the quiet period
+    assert not gate.busy()
+
+
+def test_a_flood_that_never_pauses_still_lets_workers_claim() -> None:
+    gate = ForegroundActivity(quiet_s=10.0, max_wait_s=0.3)
+    gate.note()
+    assert 0.3 <= gate.wait_quiet(threading.Event()) < 1.0
+
+
+def test_stop_ends_the_wait() -> None:
+    gate = ForegroundActivity(quiet_s=10.0, max_wait_s=30.0)
+    gate.note()
+    stop = threading.Event()
+    threading.Timer(0.1, stop.set).start()
+    assert gate.wait_quiet(stop) < 1.0
+
+
+def test_an_accepted_delivery_marks_the_service_busy(api: Any) -> None:
+    """The webhook route notes each delivery on the running workers' gate."""
+    gate = api.app.state.jobs.foreground
+    assert not gate.busy()
+    r = zammad_post(api, _raw("zammad_customer_article.json"))
+    assert r.status_code == 202, r.text
+    assert gate.busy()
