@@ -188,10 +188,6 @@ def create_app(
         app.state.services = await _open_services(
             settings, metrics, classifier, suggester, create_database)
         db = app.state.services.db
-        # The model, tokenizer and settings live as long as the process: moved out of the
-        # collector's reach, later collections (and their pauses under load) stay short.
-        gc.collect()
-        gc.freeze()
         # Background jobs (write-back, alerts): worker threads stopped before the database.
         from service.jobs.worker import WorkerThreads
 
