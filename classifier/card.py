@@ -101,9 +101,9 @@ def render_card(cfg: ModelConfig) -> str:
     if tr:
         parts += ["", "## Training", "", f"Command: `{tr.get('command', '?')}`", "",
                   f"Data: {tr.get('data', '?')}", ""]
-        for key in ("extra_data", "threshold_override", "distillation", "stored_weights",
-                    "hyperparameters", "timing",
-                    "retraining_time", "comparison", "challenge_set", "fresh_check"):
+        for key in ("extra_data", "threshold_override", "recalibration", "distillation",
+                    "stored_weights", "hyperparameters", "timing", "retraining_time",
+                    "comparison", "challenge_set", "fresh_check"):
             if key in tr:
                 parts += [f"### {key.replace('_', ' ').capitalize()}", "",
                           _render_value(tr[key]), ""]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from service.commands import db_app, export_feedback, keys_app, serve
-from training.commands import data_app, evaluate, export, train
+from training.commands import calibrate, data_app, evaluate, export, train
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="toneguard: spot difficult clients."
@@ -45,6 +45,7 @@ from service.classify_cli import classify  # noqa: E402
 app.command("classify")(classify)
 app.command("train")(train)
 app.command("evaluate")(evaluate)
+app.command("calibrate")(calibrate)
 
 # Performance verbs.
 app.command("export")(export)

@@ -55,9 +55,12 @@ class TrainingArguments:
     natural_weight: float = 1.0
     # a model folder whose fine-tuned weights (and adapter shape) training continues from
     init_from: str | None = None
-    # thresholds: "precision" maximises F-beta (beta below, < 1 favours precision), "f1" F1
+    # thresholds: "precision" maximises F-beta (beta below, < 1 favours precision), "f1" F1,
+    # "budget" F1 inside natural dev's false-flag budgets (training/calibrate.py)
     threshold_rule: str = "precision"
     threshold_beta: float = 0.5
+    max_clean_flagged: float = 0.05
+    max_real_complaint_flagged: float = 0.045
     extra_data: list[str] = field(default_factory=list)  # RUSSE detox TSV or labelled files
     extra_weight: float = 0.3  # loss weight of weak (RUSSE) rows; labelled files count fully
     extra_max_rows: int = 1500
@@ -139,8 +142,11 @@ class TrainingArguments:
             if self.cache_below or self.method != "lora":
                 problems.append("init_from continues a LoRA model: use method=lora and "
                                 "cache_below=0")
-        if self.threshold_rule not in ("precision", "f1"):
-            problems.append("threshold_rule must be 'precision' (F-beta) or 'f1'")
+        if self.threshold_rule not in ("precision", "f1", "budget"):
+            problems.append("threshold_rule must be 'precision' (F-beta), 'f1' or 'budget'")
+        for name in ("max_clean_flagged", "max_real_complaint_flagged"):
+            if not 0 < getattr(self, name) < 1:
+                problems.append(f"{name} must be a share in (0, 1), e.g. 0.05")
         if not 0 < self.threshold_beta <= 1:
             problems.append("threshold_beta must be in (0, 1] (0.5 weighs precision 4x)")
         if self.data is not None and not Path(self.data).exists():

@@ -86,9 +86,16 @@ def train(
     init_from: Path | None = typer.Option(None, help="Continue from this model folder's "
                                           "weights (same adapter shape)."),
     threshold_rule: str = typer.Option(default_of("threshold_rule"), help="precision (F-beta, "
-                                       "see --threshold-beta) or f1."),
+                                       "see --threshold-beta), f1 or budget (F1 inside "
+                                       "natural dev's false-flag budgets)."),
     threshold_beta: float = typer.Option(default_of("threshold_beta"),
                                          help="beta of the precision-first rule."),
+    max_clean_flagged: float = typer.Option(default_of("max_clean_flagged"), help="budget "
+                                            "rule: share of natural dev's clean messages "
+                                            "that may be flagged."),
+    max_real_complaint_flagged: float = typer.Option(
+        default_of("max_real_complaint_flagged"), help="budget rule: share of natural dev's "
+        "clean real complaints that may be flagged."),
     max_train_examples: int | None = typer.Option(
         default_of("max_train_examples"), help="Keep only the first N rows of the --data "
         "train split (the corpus is shuffled), e.g. to let natural rows weigh more when "
@@ -201,3 +208,42 @@ def evaluate(
         res = evaluate_rows(clf, rows, by, progress=advance)
     res["model"], res["data"] = str(folder), str(data)
     typer.echo(json.dumps(res, indent=2) if as_json else format_report(res))
+
+
+def calibrate(
+    model: Path = typer.Argument(..., help="Model folder to recalibrate (rewritten in place)."),
+    natural_data: Path = typer.Option(DATA_ROOT / "natural", help="A data/natural folder: "
+                                      "dev fits, test and the composed split are scored."),
+    threshold_rule: str = typer.Option("budget", help="precision, f1 or budget."),
+    threshold_beta: float = typer.Option(default_of("threshold_beta")),
+    max_clean_flagged: float = typer.Option(default_of("max_clean_flagged")),
+    max_real_complaint_flagged: float = typer.Option(default_of("max_real_complaint_flagged")),
+) -> None:
+    """Refit a trained model's calibration and thresholds on natural dev (weights untouched),
+    then score natural test and the composed test split into its config and card."""
+    from training.calibrate import RULES, ThresholdRule, recalibrate
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    if threshold_rule not in RULES:
+        typer.echo(f"error: --threshold-rule takes {', '.join(RULES)}", err=True)
+        raise typer.Exit(2)
+    if not (model / "config.json").is_file():
+        typer.echo(f"error: {model} is not a model folder (no config.json)", err=True)
+        raise typer.Exit(2)
+    if not (natural_data / "dev.jsonl").is_file():
+        typer.echo(f"error: {natural_data} has no dev.jsonl", err=True)
+        raise typer.Exit(2)
+    rule = ThresholdRule(threshold_rule, threshold_beta, max_clean_flagged,
+                         max_real_complaint_flagged)
+    command = " ".join(shlex.quote(str(a)) for a in (
+        "toneguard", "calibrate", model, "--natural-data", natural_data, "--threshold-rule",
+        threshold_rule, *(("--threshold-beta", threshold_beta) if threshold_rule == "precision"
+                          else ()),
+        *(("--max-clean-flagged", max_clean_flagged, "--max-real-complaint-flagged",
+           max_real_complaint_flagged) if threshold_rule == "budget" else ())))
+    config = recalibrate(model, natural_data, rule, command)
+    nat = config.evaluations["natural_test"]
+    typer.echo(f"thresholds {config.thresholds}")
+    typer.echo(f"natural test macro-F1 {nat['macro_f1']:.3f}, clean flagged "
+               f"{nat['clean_flagged_rate']:.3f}; composed test macro-F1 "
+               f"{config.evaluation['macro_f1']:.3f}")

@@ -189,3 +189,25 @@ def format_report(res: dict[str, Any]) -> str:
         extra = "  " + " ".join(f"{k[:6]}={f(v)}" for k, v in per.items()) if per else ""
         lines.append(f"  {lang:<18} n={m['n']:<5} macro-F1 {f(m['macro_f1'])}{extra}")
     return "\n".join(lines)
+
+
+def within_budget(y: np.ndarray, p: np.ndarray, thresholds: np.ndarray,
+                  budgets: list[tuple[str, np.ndarray, float]], step: float = 0.01,
+                  ceiling: float = 0.95) -> np.ndarray:
+    """Raise thresholds until each budget holds: among the rows of its mask (clean ones), at
+    most `max_rate` flagged by any label. Each step raises the label flagging most rows of
+    the group furthest over its budget, so the labels that cause the false flags pay."""
+    thr = np.asarray(thresholds, dtype=float).copy()
+    for _ in range(int(1 / step) * y.shape[1]):
+        flags = p >= thr[None, :]
+        over = [(flags[mask].any(1).mean() - rate, mask) for _, mask, rate in budgets
+                if mask.any() and flags[mask].any(1).mean() > rate]
+        if not over:
+            break
+        _, mask = max(over, key=lambda o: o[0])
+        counts = flags[mask].sum(0) * (thr < ceiling)
+        if counts.max() == 0:
+            break  # every label that flags there is at its ceiling already
+        j = int(counts.argmax())
+        thr[j] = round(min(ceiling, thr[j] + step), 2)
+    return thr

@@ -32,6 +32,7 @@ from classifier.network import AdapterSpec, ToneNet, build_net, delta_state, loa
 from classifier.types import LABELS
 from training.args import TrainingArguments
 from training.batching import collate, length_batches, sorted_batches
+from training.calibrate import ThresholdRule, fit_calibration
 from training.data import Row, load_splits, read_extra
 from training.distill import (
     COMPACT_MARKERS,
@@ -41,7 +42,7 @@ from training.distill import (
     hidden_loss,
     soft_loss,
 )
-from training.metrics import evaluate_arrays, fit_platt, macro_f1, tune_thresholds
+from training.metrics import evaluate_arrays, macro_f1, tune_thresholds
 from training.natural.evaluate import evaluate_natural
 from training.natural.loader import Loaded, load_natural
 
@@ -235,6 +236,11 @@ class Trainer:
         a = self.args
         return a.threshold_beta if a.threshold_rule == "precision" else 1.0
 
+    def _rule(self) -> ThresholdRule:
+        a = self.args
+        return ThresholdRule(a.threshold_rule, a.threshold_beta, a.max_clean_flagged,
+                             a.max_real_complaint_flagged)
+
     # ------------------------------------------------------------------ the steps
     def run(self) -> Path:
         """Every step in order; the model folder it saved."""
@@ -250,7 +256,8 @@ class Trainer:
                                        cached=bool(model.cut))
         fit = self.train_loop(model, data, targets)
         delta = self.stored_delta(fit.best_delta)
-        clf = self.calibrate(model, delta, data.select)
+        clf = self.calibrate(model, delta, data.select,
+                             data.natural["dev"].rows if data.natural else None)
         self.evaluate(clf, data)
         config.training = self.training_record(data, targets, fit, time.time() - t_start)
         out = self.save(model, delta)
@@ -468,16 +475,16 @@ class Trainer:
             return {k: v.half() for k, v in delta.items()}
         return delta
 
-    def calibrate(self, model: Built, delta: dict[str, torch.Tensor],
-                  select: Prepared) -> ToneClassifier:
-        """Load `delta`, fit Platt scaling and pick thresholds on the selection set."""
+    def calibrate(self, model: Built, delta: dict[str, torch.Tensor], select: Prepared,
+                  rows: list[dict[str, Any]] | None = None) -> ToneClassifier:
+        """Load `delta`, fit Platt scaling and pick thresholds on the selection set (its
+        natural `rows`, when it is natural dev, for the budget rule)."""
         load_delta(model.net, delta)
         config = model.config
         logits = model.classifier().logits(select.inputs)
-        platt = fit_platt(select.y, logits)
+        platt, thr = fit_calibration(select.y, logits, self._rule(), rows)
         config.calibration = {lab: platt[j] for j, lab in enumerate(LABELS)}
         clf = model.classifier()
-        thr = tune_thresholds(select.y, clf.calibrate(logits), self._beta())
         config.thresholds = {lab: float(thr[j]) for j, lab in enumerate(LABELS)}
         clf.thresholds = thr
         return clf
@@ -498,16 +505,13 @@ class Trainer:
         """The `training` section of the config (and so of the model card)."""
         a = self.args
         sel_name = f"{a.natural_data}/dev.jsonl" if data.natural else "the dev split"
-        rule = (f"F-beta with beta {a.threshold_beta} (precision first)"
-                if a.threshold_rule == "precision" else "F1")
         return {
             "command": a.command or "toneguard train",
             "data": data.description,
             "extra_data": data.extra or "none",
             "calibration_and_thresholds": (
-                f"Platt scaling per label fitted on {sel_name}; per label the threshold that "
-                f"maximises {rule} on {sel_name} (the middle of the best plateau); the same "
-                "set picked the epoch"),
+                f"Platt scaling per label fitted on {sel_name}; "
+                f"{self._rule().describe(sel_name)}; the same set picked the epoch"),
             **({"init_from": a.init_from} if a.init_from else {}),
             "distillation": targets.description,
             **({"stored_weights": "fp16 (a student's delta is whole layers); calibrated and "
