@@ -97,7 +97,12 @@ def test_service_workers_pick_up_an_accepted_delivery(app_settings: Any, test_cl
                 break
             time.sleep(0.05)
         assert got.status_code == 200, "the worker threads never classified the delivery"
-        job = client.get(f"/v1/jobs/{r.json()['job_id']}", headers={"X-API-Key": key}).json()
+        # the message is stored a moment before the job's completion commits
+        while time.monotonic() < deadline:
+            job = client.get(f"/v1/jobs/{r.json()['job_id']}", headers={"X-API-Key": key}).json()
+            if job["status"] == DONE:
+                break
+            time.sleep(0.05)
         assert job["status"] == DONE
 
 

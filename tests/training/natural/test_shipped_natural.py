@@ -96,8 +96,4 @@ def test_shipped_model_meets_the_precision_floors_on_natural_test() -> None:
     assert all(m["flagged_rate"] <= 0.10 for m in res["hard_negative_kinds"].values())
     assert res["by_kind"]["real complaint"]["clean_flagged_rate"] <= 0.05
     assert all(v <= 0.05 for v in res["ece_per_label"].values()), res["ece_per_label"]
-    # Model 1.2.0 traded aggression precision (0.77 -> 0.70, README known limits) for threat
-    # (0.88 -> 0.95) and recall elsewhere; no label below 0.68 (aggression measures 0.699
-    # with int8 ONNX, 0.702 in torch), threat not below 0.9.
-    assert all(m["precision"] >= 0.68 for m in res["per_label"].values()), res["per_label"]
-    assert res["per_label"]["threat"]["precision"] >= 0.9, res["per_label"]["threat"]
+    assert all(m["precision"] >= 0.75 for m in res["per_label"].values()), res["per_label"]
