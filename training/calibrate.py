@@ -22,7 +22,7 @@ import numpy as np
 
 from classifier.calibration import sigmoid
 from training.metrics import fit_platt, tune_thresholds, within_budget
-from training.natural.sources import REAL_SOURCES
+from training.natural.evaluate import row_kind
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +50,6 @@ class ThresholdRule:
                "the best plateau)"
 
 
-def _real_complaint(row: dict[str, Any]) -> bool:
-    src = REAL_SOURCES.get(row.get("source_file") or "")
-    return row.get("source") == "real" and src is not None and src.complaints
-
-
 def pick_thresholds(y: np.ndarray, p: np.ndarray, rule: ThresholdRule,
                     rows: Sequence[dict[str, Any]] | None = None) -> np.ndarray:
     """Per-label thresholds on calibrated probabilities `p` of the selection rows."""
@@ -66,7 +61,7 @@ def pick_thresholds(y: np.ndarray, p: np.ndarray, rule: ThresholdRule,
     clean = y.sum(1) == 0
     budgets = [("clean", clean, rule.max_clean_flagged)]
     if rows is not None:
-        real = np.array([_real_complaint(r) for r in rows], dtype=bool)
+        real = np.array([row_kind(r) == "real complaint" for r in rows], dtype=bool)
         budgets.append(("clean real complaints", clean & real, rule.max_real_complaint_flagged))
     return within_budget(y, p, thr, budgets)
 
@@ -89,10 +84,8 @@ def recalibrate(folder: Path, natural_dir: Path, rule: ThresholdRule, command: s
     from classifier.model import ToneClassifier
     from classifier.types import LABELS
     from training.data import load_splits
-    from training.metrics import evaluate_arrays
-    from training.natural.evaluate import evaluate_natural
     from training.natural.loader import load_natural
-    from training.trainer import prepare
+    from training.trainer import evaluation_figures, prepare
 
     clf = ToneClassifier.from_pretrained(folder, backend="torch")
     natural = load_natural(natural_dir)
@@ -106,10 +99,7 @@ def recalibrate(folder: Path, natural_dir: Path, rule: ThresholdRule, command: s
     clf = ToneClassifier.from_pretrained(folder, backend="torch")
     splits, _ = load_splits(None, 0)
     test = prepare(splits["test"], to_input=clf.config.model_input)
-    p = clf.calibrate(clf.logits(test.inputs))
-    config.evaluation = evaluate_arrays(test.y, p, clf.thresholds, LABELS, test.langs,
-                                        test.hard) | {"split": "test"}
-    config.evaluations = {"natural_test": evaluate_natural(clf, natural["test"].rows)}
+    config.evaluation, config.evaluations = evaluation_figures(clf, test, natural["test"].rows)
     where = f"{natural_dir}/dev.jsonl"
     config.training["calibration_and_thresholds"] = (
         f"Platt scaling per label fitted on {where}; {rule.describe(where)}")

@@ -112,6 +112,19 @@ def _concat(a: Prepared, b: Prepared) -> Prepared:
                     np.concatenate([a.weight, b.weight]), a.langs + b.langs, a.hard + b.hard)
 
 
+def evaluation_figures(clf: ToneClassifier, test: Prepared,
+                       natural_test: list[dict[str, Any]] | None,
+                       ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The composed test split's figures and, given its rows, natural test's: what a model's
+    config and card report (after training, or after `toneguard calibrate`)."""
+    p = clf.calibrate(clf.logits(test.inputs))
+    evaluation = evaluate_arrays(test.y, p, clf.thresholds, LABELS, test.langs, test.hard)
+    evaluation["split"] = "test"
+    natural = ({"natural_test": evaluate_natural(clf, natural_test)}
+               if natural_test is not None else {})
+    return evaluation, natural
+
+
 def _seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -491,14 +504,11 @@ class Trainer:
 
     def evaluate(self, clf: ToneClassifier, data: TrainingData) -> None:
         """Test-split metrics (and natural test ones) into the classifier's config."""
-        test = data.test
-        p = clf.calibrate(clf.logits(test.inputs))
-        clf.config.evaluation = evaluate_arrays(test.y, p, clf.thresholds, LABELS, test.langs,
-                                                test.hard)
-        clf.config.evaluation["split"] = "test"
-        if data.natural is not None:
-            clf.config.evaluations = {"natural_test": evaluate_natural(clf,
-                                                                       data.natural["test"].rows)}
+        natural = data.natural["test"].rows if data.natural is not None else None
+        evaluation, evaluations = evaluation_figures(clf, data.test, natural)
+        clf.config.evaluation = evaluation
+        if evaluations:
+            clf.config.evaluations = evaluations
 
     def training_record(self, data: TrainingData, targets: DistillTargets, fit: Fit,
                         seconds: float) -> dict[str, Any]:

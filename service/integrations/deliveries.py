@@ -123,10 +123,11 @@ class AcceptBatcher:
     company (a lone one is stored at once)."""
 
     def __init__(self, db: Database, max_attempts: int, max_batch: int = 64,
-                 writers: int = 1) -> None:
-        """`writers` transactions may run at once (one commits while the next fills)."""
+                 writers: int | None = None) -> None:
+        """`writers` transactions may run at once (one commits while the next fills);
+        default two, one on SQLite, whose writers take turns anyway."""
         self.db, self.max_attempts, self.max_batch = db, max_attempts, max_batch
-        self.writers = writers
+        self.writers = writers or (1 if db.dialect == "sqlite" else 2)
         self._queue: asyncio.Queue[tuple[Delivery, asyncio.Future[Accepted | None]]] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -19,7 +19,8 @@ BY_CHOICES = ("source", "domain", "channel")
 CHUNK = 256  # rows per model call when progress is reported
 
 
-def _kind(row: dict[str, Any]) -> str | None:
+def row_kind(row: dict[str, Any]) -> str | None:
+    """`written`, `real complaint` or `real comment` (None for rows without a source)."""
     src = REAL_SOURCES.get(row.get("source_file") or "")
     if src is None:
         return row.get("source")
@@ -31,7 +32,7 @@ def breakdowns(rows: Sequence[dict[str, Any]], by: Sequence[str] = ()) -> dict[s
     groups: dict[str, list[Any]] = {}
     if any(r.get("source") for r in rows):
         groups["origin"] = [r.get("source") for r in rows]
-        groups["kind"] = [_kind(r) for r in rows]
+        groups["kind"] = [row_kind(r) for r in rows]
     for name in by:
         if name == "source":
             groups["source"] = [(r.get("source_file") or "").removesuffix(".jsonl")

@@ -82,8 +82,7 @@ def _accepter(request: Request, services: Services) -> AcceptBatcher:
     """The app's one batcher (deliveries arriving together share a transaction)."""
     batcher: AcceptBatcher | None = getattr(request.app.state, "webhook_accepter", None)
     if batcher is None or batcher.db is not services.db:
-        batcher = AcceptBatcher(services.db, services.settings.jobs_max_attempts,
-                                writers=1 if services.db.dialect == "sqlite" else 2)
+        batcher = AcceptBatcher(services.db, services.settings.jobs_max_attempts)
         request.app.state.webhook_accepter = batcher
     return batcher
 
