@@ -158,13 +158,14 @@ def test_worker_that_dies_after_storing_counts_the_message_once(api: Any) -> Non
         real(ctx)
         raise Crash
 
-    settings = api.services.settings.model_copy(update={"jobs_lease_seconds": 0.3})
+    # the lease must outlast the first job's classification, or the second run takes it again
+    settings = api.services.settings.model_copy(update={"jobs_lease_seconds": 2.0})
     for _ in range(2):
         with pytest.raises(Crash):
             Worker(api.services.db, settings, {deliveries.KIND: store_then_die}).run_once()
     assert [j.status for j in _jobs(api)] == [RUNNING, RUNNING]
     assert api.get("/v1/messages").json()["total"] == 2  # stored, the jobs not finished
-    time.sleep(0.35)
+    time.sleep(2.05)
     assert _worker(api).run_until_idle() == 2
     jobs = _jobs(api)
     assert [j.status for j in jobs] == [DONE, DONE]
