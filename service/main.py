@@ -212,10 +212,11 @@ def create_app(
     app.state.services = None
     app.state.settings = settings
     errors.install(app)
-    # review and client_value first: their /messages/{id}/corrections and /clients/{id}/value
-    # paths would otherwise be read as ids by the messages and clients routers.
-    for module in (health, classify, review, client_value, messages, clients, tenant, keys,
-                   replies, webhooks, ui, jobs):
+    # review and client_value before messages and clients: their /messages/{id}/corrections
+    # and /clients/{id}/value paths would otherwise be read as ids. Webhooks first: a request
+    # walks the routers in order, and deliveries are the hottest path (bursts of them).
+    for module in (webhooks, health, classify, review, client_value, messages, clients, tenant,
+                   keys, replies, ui, jobs):
         app.include_router(module.router)
     limiter = make_limiter(settings)
     if limiter is not None:  # inside the metrics, so 429s are counted

@@ -29,14 +29,14 @@ from service.db.models import Job, Tenant
 from service.db.session import Database
 from service.ingest import IncomingMessage, IngestError, _validate
 from service.integrations import PayloadError, chatwoot, zammad
-from service.integrations.common import Ignored, Parsed
+from service.integrations.common import Ignored, Parsed, json_body
 from service.jobs.queue import QUEUED, NewJob, enqueue_many
 from service.writeback.note import is_own_note
 
 KIND = "webhook"
 MAX_KEY_CHARS = 300  # the jobs.key column
-_PARSERS: dict[str, Callable[[bytes], Parsed]] = {
-    "chatwoot": chatwoot.parse, "zammad": zammad.parse}
+_PARSERS: dict[str, Callable[[dict[str, Any]], Parsed]] = {
+    "chatwoot": chatwoot.parse_payload, "zammad": zammad.parse_payload}
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,10 @@ class Accepted:
 
 def parse_delivery(helpdesk: str, raw: bytes) -> Parsed:
     """The delivery as a message, or why it is ignored; PayloadError when malformed."""
-    if is_own_note(helpdesk, raw):
+    payload = json_body(raw)  # decoded once: the echo check and the parser share it
+    if is_own_note(helpdesk, payload):
         return Ignored("toneguard's own note (write-back echo)")
-    parsed = _PARSERS[helpdesk](raw)
+    parsed = _PARSERS[helpdesk](payload)
     if not isinstance(parsed, Ignored):
         try:
             _validate(parsed)  # NUL characters, lone surrogates: refused now, not later

@@ -57,8 +57,8 @@ async def ingest_raw_email(request: Request, endpoint: Callable[..., Any]) -> Re
     from service.api.deps import get_services, get_tenant
     from service.api.schemas.messages import IngestRequest, ReplyVariables
 
-    services = get_services(request)
-    tenant = get_tenant(request, services, request.headers.get("x-api-key"))
+    services = await get_services(request)
+    tenant = await get_tenant(request, services, request.headers.get("x-api-key"))
     replies = _replies_param(request)
     raw = await request.body()
     try:

@@ -8,7 +8,6 @@ when the helpdesk echoes it back as a new message.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -55,16 +54,13 @@ def note_text(key: str, labels: Iterable[str], scores: Mapping[str, float],
     return "\n".join(lines)
 
 
-def is_own_note(helpdesk: str, raw: bytes) -> bool:
-    """Whether a webhook delivery is our own note coming back (never a customer's message).
+def is_own_note(helpdesk: str, payload: Any) -> bool:
+    """Whether a decoded webhook delivery is our own note coming back (never a customer's
+    message).
 
     Only agent-side items count: a Chatwoot private or non-incoming message, a Zammad
     internal or non-customer article. A customer who pastes the marker is still classified.
     """
-    try:
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return False
     if not isinstance(payload, dict):
         return False
     if helpdesk == "chatwoot":
