@@ -24,6 +24,7 @@ from typing import Any
 
 import anyio.to_thread
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from service.db.models import Job, Tenant
 from service.db.session import Database
@@ -81,16 +82,36 @@ class Delivery:
     parsed: IncomingMessage
 
 
-def accept_many(db: Database, items: Sequence[Delivery],
-                max_attempts: int) -> list[Accepted | None]:
+class TenantIds:
+    """Tenant name -> id, remembered once found: tenants are never renamed or deleted, so a
+    burst of deliveries does not pay a lookup per transaction. Unknown names are asked for
+    every time (a tenant created later is found at once)."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self.max_entries = max_entries
+        self._known: dict[str, int] = {}
+
+    def lookup(self, session: Session, names: set[str]) -> dict[str, int]:
+        found = {n: self._known[n] for n in names if n in self._known}
+        missing = sorted(names - found.keys())
+        if missing:
+            rows = session.execute(
+                select(Tenant.name, Tenant.id).where(Tenant.name.in_(missing))).all()
+            if len(self._known) + len(rows) > self.max_entries:
+                self._known.clear()  # bounded: the next bursts refill it
+            for name, tenant_id in rows:
+                found[str(name)] = self._known[str(name)] = int(tenant_id)
+        return found
+
+
+def accept_many(db: Database, items: Sequence[Delivery], max_attempts: int,
+                tenants: TenantIds | None = None) -> list[Accepted | None]:
     """Store deliveries as jobs in one transaction (once per key) and say which job carries
     each; None for a tenant that does not exist. The answers wait on this commit, so
     deliveries arriving together share it (AcceptBatcher)."""
     keys = [job_key(d.tenant, d.parsed) for d in items]
     with db.session() as s:
-        names = sorted({d.tenant for d in items})
-        tenant_ids = {str(n): int(i) for n, i in s.execute(
-            select(Tenant.name, Tenant.id).where(Tenant.name.in_(names))).all()}
+        tenant_ids = (tenants or TenantIds()).lookup(s, {d.tenant for d in items})
         jobs = [NewJob(KIND, key, _payload(d), tenant_ids[d.tenant])
                 for d, key in zip(items, keys, strict=True) if d.tenant in tenant_ids]
         added = enqueue_many(s, jobs, max_attempts)
@@ -129,6 +150,7 @@ class AcceptBatcher:
         default two, one on SQLite, whose writers take turns anyway."""
         self.db, self.max_attempts, self.max_batch = db, max_attempts, max_batch
         self.writers = writers or (1 if db.dialect == "sqlite" else 2)
+        self.tenants = TenantIds()
         self._queue: asyncio.Queue[tuple[Delivery, asyncio.Future[Accepted | None]]] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -151,7 +173,8 @@ class AcceptBatcher:
                 batch.append(queue.get_nowait())
             try:
                 results = await anyio.to_thread.run_sync(
-                    accept_many, self.db, [d for d, _ in batch], self.max_attempts)
+                    accept_many, self.db, [d for d, _ in batch], self.max_attempts,
+                    self.tenants)
             except Exception as exc:  # the database is down: every caller hears it
                 for _, future in batch:
                     if not future.done():

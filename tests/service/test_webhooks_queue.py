@@ -267,6 +267,41 @@ def test_deliveries_arriving_together_share_one_transaction(api: Any) -> None:
     _tallies_exact(api)
 
 
+def test_tenant_ids_are_remembered_once_found_and_unknown_ones_asked_again(api: Any) -> None:
+    """A tenant created after a delivery named it is found by the next one; known tenants
+    cost no lookup (a statement counter on the engine shows it)."""
+    from sqlalchemy import event
+
+    from service.tenants import create_key
+
+    db = api.services.db
+    raw = _raw("zammad_customer_article.json")
+    parsed = deliveries.parse_delivery("zammad", raw)
+    assert not isinstance(parsed, Ignored)
+    tenants = deliveries.TenantIds()
+    [unknown] = deliveries.accept_many(
+        db, [deliveries.Delivery("late", "zammad", raw, parsed)], 3, tenants)
+    assert unknown is None
+    with db.session() as s:
+        create_key(s, "late")
+    [found] = deliveries.accept_many(
+        db, [deliveries.Delivery("late", "zammad", raw, parsed)], 3, tenants)
+    assert found is not None and found.created
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        [again] = deliveries.accept_many(
+            db, [deliveries.Delivery("late", "zammad", raw, parsed)], 3, tenants)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert again is not None and again.job_id == found.job_id and not again.created
+    assert not [s for s in statements if "FROM tenants" in s]
+
+
 def test_a_burst_of_deliveries_is_accepted_once_each(api: Any) -> None:
     """32 concurrent deliveries (16 messages, each sent twice): one job per message."""
     from concurrent.futures import ThreadPoolExecutor
