@@ -130,14 +130,15 @@ def _hand_over_first_key(settings: Settings, key: str) -> None:
                    "then delete the file", DEFAULT_TENANT, path)
 
 
-async def _open_services(
+async def open_services(
     settings: Settings,
     metrics: Metrics,
     classifier: Classifier | None,
     suggester: ReplySuggester | None,
     create_database: bool,
 ) -> Services:
-    """Open the database (first tenant included) and load the model and the suggester."""
+    """Open the database (first tenant included) and load the model and the suggester
+    (also what a classifying job worker runs: service.jobs.classifying)."""
     db = Database(settings.database_url, settings.database_schema)
     await anyio.to_thread.run_sync(
         open_database, db, create_database or settings.database_is_default)
@@ -185,7 +186,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _configure_logging(settings.log_level)
-        app.state.services = await _open_services(
+        app.state.services = await open_services(
             settings, metrics, classifier, suggester, create_database)
         db = app.state.services.db
         # Background jobs (write-back, alerts): worker threads stopped before the database.

@@ -11,6 +11,8 @@ import typer
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from service.config import Settings
+
 jobs_app = typer.Typer(no_args_is_help=True, help="Background jobs: write-back and alerts.")
 
 
@@ -26,28 +28,66 @@ def _tenant_id(session: Session, name: str) -> int | None:
 def work(
     until_idle: Annotated[bool, typer.Option(
         "--until-idle", help="Exit once no job is due (for cron or scripts).")] = False,
+    classify: Annotated[bool, typer.Option(
+        "--classify", help="Load the model and classify accepted webhook deliveries too "
+        "(run the service with TONEGUARD_JOBS_WORKERS=0 then).")] = False,
+    threads: Annotated[int, typer.Option(
+        min=1, max=16, help="Worker threads (with --classify).")] = 2,
+    nice: Annotated[int, typer.Option(
+        min=0, max=19, help="Lower this process's CPU priority by this much, so that the "
+        "service's workers answering requests come first (10 is a good start).")] = 0,
+    idle: Annotated[bool, typer.Option(
+        "--idle", help="Run only on CPU time nobody else wants (Linux SCHED_IDLE): the "
+        "service preempts the model at once.")] = False,
 ) -> None:
     """Run a job worker until interrupted (Ctrl-C or SIGTERM finish the current job first).
 
     It runs write-back and alerts; accepted webhook deliveries are classified by the
-    service's workers (they hold the model)."""
+    service's workers (they hold the model), or here with `--classify`."""
     from service.commands import _database
+    from service.jobs.classifying import idle_policy, lower_priority
+
+    if nice:
+        typer.echo(f"nice value now {lower_priority(nice)}", err=True)
+    if idle and idle_policy():
+        typer.echo("CPU policy: idle (SCHED_IDLE)", err=True)
+    settings, db = _database()
+    stop = threading.Event()
+    if classify and not until_idle:
+        db.dispose()
+        _classify_until_stopped(settings.model_copy(update={"jobs_workers": threads}), stop)
+        return
     from service.jobs.registry import handlers
     from service.jobs.worker import Worker
 
-    settings, db = _database()
-    # Only the kinds it can run: webhook deliveries need the model, so the service's own
-    # workers take those.
+    # Only the kinds it can run: webhook deliveries need the model (--classify).
     worker = Worker(db, settings, kinds=sorted(handlers()))
     if until_idle:
         n = worker.run_until_idle()
         typer.echo(f"ran {n} job(s)")
         return
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    _stop_on_signals(stop)
     typer.echo(f"job worker {worker.worker_id} started", err=True)
     worker.run(stop)
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+
+
+def _classify_until_stopped(settings: Settings, stop: threading.Event) -> None:
+    from service.jobs.classifying import classifying_services
+    from service.jobs.worker import WorkerThreads
+
+    _stop_on_signals(stop)
+    with classifying_services(settings) as services:
+        workers = WorkerThreads(services.db, settings).start()
+        typer.echo(f"classifying job worker started: {settings.jobs_workers} thread(s), "
+                   f"model {services.engine.classifier.name}", err=True)
+        while not stop.wait(1.0):  # a timed wait lets the signal handler run
+            pass
+        workers.stop()
 
 
 @jobs_app.command("dead")
