@@ -59,7 +59,7 @@ def test_a_niced_worker_process_classifies_accepted_deliveries(
     log = (tmp_path / "worker.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-c", "from service.cli import app; app(prog_name='toneguard')",
-         "jobs", "work", "--classify", "--threads", "2", "--nice", "5"],
+         "jobs", "work", "--classify", "--threads", "2", "--nice", "5", "--idle"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 120
@@ -74,6 +74,7 @@ def test_a_niced_worker_process_classifies_accepted_deliveries(
             time.sleep(0.3)
         assert stored == 4, (tmp_path / "worker.log").read_text()
         assert _nice_of(proc.pid) >= 5  # lowered before the model loaded
+        assert os.sched_getscheduler(proc.pid) == os.SCHED_IDLE
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(60) == 0
     finally:
