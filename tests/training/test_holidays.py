@@ -20,4 +20,7 @@ def test_the_corpus_rule_is_the_default_schedule_plus_market_holidays() -> None:
         assert is_business_time(dt(stamp)) == DEFAULT_HOURS.is_business_time(dt(stamp)), stamp
     assert not is_business_time(dt("2026-05-01T11:00:00+02:00"), "de")  # Labour Day
     assert is_business_time(dt("2026-05-01T11:00:00+02:00"), "en")  # a Friday
+    assert not is_business_time(dt("2025-04-25T10:30:00+02:00"), "it")  # Liberation Day
+    assert not is_business_time(dt("2025-10-29T11:00:00+03:00"), "tr")  # Republic Day
+    assert is_business_time(dt("2025-12-25T11:00:00+03:00"), "tr")  # a working Thursday
     assert DEFAULT_HOURS.to_dict()["weekly"]["fri"] == [["09:00", "18:00"]]

@@ -24,6 +24,11 @@ HOLIDAYS: dict[str, frozenset[tuple[int, int]]] = {
     "es": _COMMON | {(1, 6), (5, 1), (8, 15), (10, 12), (11, 1), (12, 6), (12, 8)},
     "fr": _COMMON | {(5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11)},
     "pl": _COMMON | {(1, 6), (5, 1), (5, 3), (8, 15), (11, 1), (11, 11), (12, 26)},
+    # The natural data's other markets: Italy, Brazil (most Portuguese rows), Turkey (which
+    # does not keep 25 December).
+    "it": _COMMON | {(1, 6), (4, 25), (5, 1), (6, 2), (8, 15), (11, 1), (12, 8), (12, 26)},
+    "pt": _COMMON | {(4, 21), (5, 1), (9, 7), (10, 12), (11, 2), (11, 15), (11, 20)},
+    "tr": frozenset({(1, 1), (4, 23), (5, 1), (5, 19), (7, 15), (8, 30), (10, 29)}),
 }
 
 
