@@ -77,6 +77,17 @@ def test_the_agreement_sample_is_large_and_consistent() -> None:
     assert {p["id"] for p in pairs} <= test_ids
 
 
+def test_the_later_written_batch_was_labelled_twice() -> None:
+    pairs = read(DEFAULT_NATURAL_DIR / "agreement-batch2.jsonl")
+    assert len(pairs) >= 150
+    table = kappas(pairs)
+    assert all(table[lab]["kappa"] >= 0.8 for lab in ("aggression", "threat", "any label"))
+    stored = {r["id"]: r for s in ("train", "dev")
+              for r in read(DEFAULT_NATURAL_DIR / f"{s}.jsonl")}
+    for pair in pairs:
+        assert sorted(stored[pair["id"]]["labels"]) == sorted(pair["resolved"])
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not DEFAULT_REAL_DIR.is_dir(), reason="../shared/datasets/real is absent")
 def test_shipped_model_meets_the_precision_floors_on_natural_test() -> None:
