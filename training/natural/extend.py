@@ -54,8 +54,8 @@ def select_new(new: list[dict[str, Any]], existing: list[str],
     """New rows far enough from every existing row and from test."""
     rows = dedupe(new)
     texts = [r["text"] for r in rows]
-    near_existing = max_similarity(texts, existing) if existing else [0.0] * len(rows)
-    near_test = max_similarity(texts, test) if test else [0.0] * len(rows)
+    near_existing = max_similarity(texts, existing)  # zeros when there is nothing to compare
+    near_test = max_similarity(texts, test)
     kept = [r for r, a, b in zip(rows, near_existing, near_test, strict=True)
             if a <= WITHIN_MAX and b <= CROSS_SPLIT_MAX]
     logger.info("%d new rows: %d near-duplicates within the batch, %d close to existing or "

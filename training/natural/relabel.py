@@ -34,6 +34,11 @@ def relabelled(row: dict[str, Any], labels: list[str]) -> dict[str, Any]:
     return out
 
 
+def _write(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+
+
 def apply(folder: Path, decisions: dict[str, list[str]]) -> int:
     """Rewrite dev, test and the agreement sample in place; returns how many rows changed."""
     changed = 0
@@ -44,15 +49,13 @@ def apply(folder: Path, decisions: dict[str, list[str]]) -> int:
             if row["id"] in decisions and sorted(row["labels"]) != sorted(decisions[row["id"]]):
                 rows[i] = relabelled(row, decisions[row["id"]])
                 changed += 1
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                        encoding="utf-8")
+        _write(path, rows)
     agreement = folder / "agreement.jsonl"
     pairs = _jsonl(agreement)
     for pair in pairs:
         if pair["id"] in decisions:
             pair["resolved"] = sorted(decisions[pair["id"]])
-    agreement.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs),
-                         encoding="utf-8")
+    _write(agreement, pairs)
     return changed
 
 

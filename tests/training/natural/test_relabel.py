@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from training.natural.agreement import read
 from training.natural.loader import DEFAULT_NATURAL_DIR
 from training.natural.relabel import RECORD, apply
 
@@ -18,10 +19,6 @@ def real(rid: str, labels: list[str], **over: Any) -> dict[str, Any]:
 
 def write(path: Path, rows: list[dict[str, Any]]) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-
-
-def read(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_decisions_rewrite_labels_and_spans(tmp_path: Path) -> None:
