@@ -49,6 +49,10 @@ class Connection:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         return self._reader, self._writer
 
+    async def connect(self) -> None:
+        """Open the connection now, so the first timed request does not pay for it."""
+        await self._open()
+
     async def send(self, request: bytes) -> Reply:
         reader, writer = await self._open()
         writer.write(request)

@@ -77,8 +77,9 @@ def test_the_agreement_sample_is_large_and_consistent() -> None:
     assert {p["id"] for p in pairs} <= test_ids
 
 
-def test_the_later_written_batch_was_labelled_twice() -> None:
-    pairs = read(DEFAULT_NATURAL_DIR / "agreement-batch2.jsonl")
+@pytest.mark.parametrize("sample", ["agreement-batch2.jsonl", "agreement-batch3.jsonl"])
+def test_the_later_written_batches_were_labelled_twice(sample: str) -> None:
+    pairs = read(DEFAULT_NATURAL_DIR / sample)
     assert len(pairs) >= 150
     table = kappas(pairs)
     assert all(table[lab]["kappa"] >= 0.8 for lab in ("aggression", "threat", "any label"))
