@@ -32,6 +32,13 @@ def default_cache_dir() -> Path:
     return Path(env) if env else PROJECT_ROOT / ".cache" / "toneguard"
 
 
+def project_relative(path: Path) -> Path:
+    """`path` relative to the checkout when it lies inside it, so that a model card or config
+    written on one machine names its data as `data/natural/dev.jsonl`, not this disk's path."""
+    resolved = path.resolve()
+    return resolved.relative_to(PROJECT_ROOT) if resolved.is_relative_to(PROJECT_ROOT) else path
+
+
 def model_dir_from_env() -> Path:
     """The model folder for verbs that do not build the service's settings (training,
     evaluation, the CLI): `TONEGUARD_MODEL_DIR` when set, else the shipped model; the same

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from classifier.calibration import sigmoid
+from classifier.paths import project_relative
 from training.metrics import fit_platt, tune_thresholds, within_budget
 from training.natural.evaluate import row_kind
 
@@ -100,7 +101,7 @@ def recalibrate(folder: Path, natural_dir: Path, rule: ThresholdRule, command: s
     splits, _ = load_splits(None, 0)
     test = prepare(splits["test"], to_input=clf.config.model_input)
     config.evaluation, config.evaluations = evaluation_figures(clf, test, natural["test"].rows)
-    where = f"{natural_dir}/dev.jsonl"
+    where = f"{project_relative(natural_dir)}/dev.jsonl"
     config.training["calibration_and_thresholds"] = (
         f"Platt scaling per label fitted on {where}; {rule.describe(where)}")
     config.training.pop("threshold_override", None)

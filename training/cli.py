@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from classifier.paths import DATA_ROOT, SHIPPED_MODEL_DIR
+from classifier.paths import DATA_ROOT, SHIPPED_MODEL_DIR, project_relative
 from training.args import TrainingArguments, default_of, default_output_dir
 
 
@@ -236,7 +236,8 @@ def calibrate(
     rule = ThresholdRule(threshold_rule, threshold_beta, max_clean_flagged,
                          max_real_complaint_flagged)
     command = " ".join(shlex.quote(str(a)) for a in (
-        "toneguard", "calibrate", model, "--natural-data", natural_data, "--threshold-rule",
+        "toneguard", "calibrate", project_relative(model), "--natural-data",
+        project_relative(natural_data), "--threshold-rule",
         threshold_rule, *(("--threshold-beta", threshold_beta) if threshold_rule == "precision"
                           else ()),
         *(("--max-clean-flagged", max_clean_flagged, "--max-real-complaint-flagged",
