@@ -29,6 +29,7 @@ from classifier.email_cleanup import clean_message
 from classifier.hours import DEFAULT_HOURS, BusinessHours
 from classifier.model import ToneClassifier
 from classifier.network import AdapterSpec, ToneNet, build_net, delta_state, load_delta
+from classifier.paths import project_relative
 from classifier.types import LABELS
 from training.args import TrainingArguments
 from training.batching import collate, length_batches, sorted_batches
@@ -514,7 +515,8 @@ class Trainer:
                         seconds: float) -> dict[str, Any]:
         """The `training` section of the config (and so of the model card)."""
         a = self.args
-        sel_name = f"{a.natural_data}/dev.jsonl" if data.natural else "the dev split"
+        sel_name = (f"{project_relative(Path(a.natural_data))}/dev.jsonl"
+                    if data.natural and a.natural_data else "the dev split")
         return {
             "command": a.command or "toneguard train",
             "data": data.description,

@@ -77,11 +77,12 @@ def test_the_agreement_sample_is_large_and_consistent() -> None:
     assert {p["id"] for p in pairs} <= test_ids
 
 
-@pytest.mark.parametrize("sample", ["agreement-batch2.jsonl", "agreement-batch3.jsonl",
-                                    "agreement-batch4.jsonl"])
-def test_the_later_written_batches_were_labelled_twice(sample: str) -> None:
+@pytest.mark.parametrize(("sample", "size"), [("agreement-batch2.jsonl", 150),
+                                              ("agreement-batch3.jsonl", 150),
+                                              ("agreement-batch4.jsonl", 100)])
+def test_the_later_written_batches_were_labelled_twice(sample: str, size: int) -> None:
     pairs = read(DEFAULT_NATURAL_DIR / sample)
-    assert len(pairs) >= 100
+    assert len(pairs) >= size
     table = kappas(pairs)
     assert all(table[lab]["kappa"] >= 0.8 for lab in ("aggression", "threat", "any label"))
     stored = {r["id"]: r for s in ("train", "dev")
