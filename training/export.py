@@ -147,7 +147,8 @@ def export_model(model_dir: Path, quantize: bool = True, per_channel: bool = Tru
     """Write `model-int8.onnx` (or `model.onnx` without quantization) into `model_dir`.
 
     `scheme` is one of `training.quantize.SCHEMES`; "auto" times the accurate ones on
-    this machine and keeps the faster (the choice and timings land in the metadata).
+    this machine and keeps "rows" (fp32 products, faithful to the calibrated model) unless
+    "block" is clearly faster (`choose_scheme`; the choice and timings land in the metadata).
     """
     from classifier.model import ToneClassifier
 
@@ -263,7 +264,7 @@ def export(
         SHIPPED_MODEL_DIR),
     quantize: Annotated[bool, typer.Option(help="Write int8 (model-int8.onnx).")] = True,
     scheme: Annotated[str, typer.Option(
-        help="int8 scheme: auto (time block and rows here, keep the faster), block "
+        help="int8 scheme: auto (time both here; rows unless block is 1.25x faster), block "
              "(int8 compute, scale per 32 values: fast with VNNI), rows (fp32 products, "
              "int8 embeddings: fast on plain AVX2) or tensor (per-tensor activation "
              "scales: flips ~8% of flags, for comparison).")] = "auto",
