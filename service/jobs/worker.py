@@ -27,7 +27,7 @@ from service.db.models import Job
 from service.db.session import Database
 from service.jobs import queue
 from service.jobs.backoff import backoff_delay
-from service.jobs.foreground import ForegroundActivity
+from service.jobs.foreground import ForegroundActivity, board_path, open_board
 
 logger = logging.getLogger(__name__)
 
@@ -189,8 +189,11 @@ class WorkerThreads:
         self.stop_event = threading.Event()
         self.wake_event = threading.Event()
         # Webhook accepts note themselves here; the threads hold off claiming meanwhile.
+        # The board carries the arrivals to a classifying process on this host too.
+        board = (open_board(board_path(settings.data_dir, settings.database_url))
+                 if settings.jobs_yield_quiet_seconds > 0 else None)
         self.foreground = ForegroundActivity(settings.jobs_yield_quiet_seconds,
-                                             settings.jobs_yield_max_seconds)
+                                             settings.jobs_yield_max_seconds, board)
         self.threads = [
             threading.Thread(target=Worker(db, settings).run,
                              args=(self.stop_event, self.wake_event, self.foreground),

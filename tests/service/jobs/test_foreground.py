@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import struct
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
 
-from service.jobs.foreground import ForegroundActivity
+from service.jobs.foreground import ForegroundActivity, SharedClock, board_path, open_board
 from tests.service.test_webhooks_api import ACME_ZM, zammad_post
 from tests.service.test_webhooks_queue import _raw
 
@@ -65,4 +68,45 @@ def test_an_accepted_delivery_marks_the_service_busy(api: Any) -> None:
     assert not gate.busy()
     r = zammad_post(api, _raw("zammad_customer_article.json"))
     assert r.status_code == 202, r.text
+    assert gate.busy()
+
+
+def _note_from_another_process(path: str) -> None:
+    ForegroundActivity(board=SharedClock(Path(path))).note()
+
+
+def test_a_delivery_in_another_process_holds_this_one_off(tmp_path: Path) -> None:
+    """The separate classifying process sees the service's deliveries through the board."""
+    path = board_path(tmp_path, "postgresql+psycopg://u@h/db")
+    gate = ForegroundActivity(quiet_s=0.5, max_wait_s=5.0, board=SharedClock(path))
+    assert not gate.busy()
+    proc = multiprocessing.get_context("spawn").Process(target=_note_from_another_process,
+                                                        args=(str(path),))
+    proc.start()
+    proc.join(60)
+    assert proc.exitcode == 0
+    assert gate.busy()
+    assert 0.2 < gate.wait_quiet(threading.Event()) < 2.0
+
+
+def test_each_database_has_its_own_board(tmp_path: Path) -> None:
+    a = board_path(tmp_path, "postgresql+psycopg://u@h/a")
+    assert a != board_path(tmp_path, "postgresql+psycopg://u@h/b")
+    assert a == board_path(tmp_path, "postgresql+psycopg://u@h/a")
+
+
+def test_a_stale_or_torn_board_reads_as_no_delivery(tmp_path: Path) -> None:
+    path = tmp_path / "board"
+    for junk in (float("nan"), -1.0, time.monotonic() + 3600.0):  # e.g. from before a reboot
+        path.write_bytes(struct.pack("<d", junk))
+        gate = ForegroundActivity(quiet_s=10.0, board=SharedClock(path))
+        assert not gate.busy()
+
+
+def test_an_unusable_board_falls_back_to_this_process(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert open_board(blocker / "run" / "board") is None
+    gate = ForegroundActivity(quiet_s=10.0, board=None)
+    gate.note()
     assert gate.busy()
