@@ -110,3 +110,14 @@ def test_an_unusable_board_falls_back_to_this_process(tmp_path: Path) -> None:
     gate = ForegroundActivity(quiet_s=10.0, board=None)
     gate.note()
     assert gate.busy()
+
+
+def test_a_classifying_process_on_this_host_sees_the_services_deliveries(
+        api: Any, app_settings: Any) -> None:
+    """What `toneguard jobs work --classify` reads: the board of the service's database."""
+    elsewhere = ForegroundActivity(quiet_s=5.0, board=open_board(
+        board_path(app_settings.data_dir, app_settings.database_url)))
+    assert elsewhere.board is not None and not elsewhere.busy()
+    r = zammad_post(api, _raw("zammad_customer_article.json"))
+    assert r.status_code == 202, r.text
+    assert elsewhere.busy()
