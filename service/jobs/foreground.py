@@ -58,9 +58,10 @@ class SharedClock:
         return value
 
 
-def board_path(data_dir: Path, database_url: str) -> Path:
-    """The board shared by the service and the workers of one database on this host."""
-    digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+def board_path(data_dir: Path, database_url: str, schema: str | None = None) -> Path:
+    """The board shared by the service and the workers of one database (and schema) on
+    this host."""
+    digest = hashlib.sha256(f"{database_url}\x00{schema or ''}".encode()).hexdigest()[:16]
     return Path(data_dir) / "run" / f"foreground-{digest}"
 
 

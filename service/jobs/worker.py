@@ -190,7 +190,8 @@ class WorkerThreads:
         self.wake_event = threading.Event()
         # Webhook accepts note themselves here; the threads hold off claiming meanwhile.
         # The board carries the arrivals to a classifying process on this host too.
-        board = (open_board(board_path(settings.data_dir, settings.database_url))
+        board = (open_board(board_path(settings.data_dir, settings.database_url,
+                                           settings.database_schema))
                  if settings.jobs_yield_quiet_seconds > 0 else None)
         self.foreground = ForegroundActivity(settings.jobs_yield_quiet_seconds,
                                              settings.jobs_yield_max_seconds, board)

@@ -93,6 +93,7 @@ def test_each_database_has_its_own_board(tmp_path: Path) -> None:
     a = board_path(tmp_path, "postgresql+psycopg://u@h/a")
     assert a != board_path(tmp_path, "postgresql+psycopg://u@h/b")
     assert a == board_path(tmp_path, "postgresql+psycopg://u@h/a")
+    assert a != board_path(tmp_path, "postgresql+psycopg://u@h/a", "tenant_schema")
 
 
 def test_a_stale_or_torn_board_reads_as_no_delivery(tmp_path: Path) -> None:
@@ -116,7 +117,8 @@ def test_a_classifying_process_on_this_host_sees_the_services_deliveries(
         api: Any, app_settings: Any) -> None:
     """What `toneguard jobs work --classify` reads: the board of the service's database."""
     elsewhere = ForegroundActivity(quiet_s=5.0, board=open_board(
-        board_path(app_settings.data_dir, app_settings.database_url)))
+        board_path(app_settings.data_dir, app_settings.database_url,
+                   app_settings.database_schema)))
     assert elsewhere.board is not None and not elsewhere.busy()
     r = zammad_post(api, _raw("zammad_customer_article.json"))
     assert r.status_code == 202, r.text
