@@ -68,7 +68,7 @@ def backfill(
     """
     from sqlalchemy import select
 
-    from service.backfill.pipeline import Options, run
+    from service.backfill.pipeline import ClusterUnreachable, Options, run
     from service.backfill.readers import InputError
     from service.config import Settings
     from service.context import TenantContext
@@ -90,7 +90,7 @@ def backfill(
         options = Options(inputs=inputs, fmt=fmt, parquet=parquet, address=address,
                           actors=actors, threads=threads, batch_size=batch_size)
         summary = run(settings, db, ctx, options, BarProgress())
-    except (DatabaseNotInitialised, InputError) as exc:
+    except (DatabaseNotInitialised, InputError, ClusterUnreachable) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     finally:

@@ -82,6 +82,30 @@ class Quiet:
         pass
 
 
+RAY_TOKEN_FILE = "~/.ray/auth_token"  # where `ray start` writes a cluster's token
+
+
+class ClusterUnreachable(RuntimeError):
+    """`--address` named a Ray cluster this process could not join."""
+
+
+def _token_auth_when_available() -> None:
+    """Join with token authentication when a token is at hand (RAY_AUTH_TOKEN,
+    RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token). `ray start --head` turns it on by default
+    (Ray 2.5x) while a driver given an explicit address stays without it and is turned
+    away; a driver in token mode joins clusters with and without it. An explicit
+    RAY_AUTH_MODE is left as it is. Ray's own helper also refreshes its cached config."""
+    if "RAY_AUTH_MODE" in os.environ:
+        return
+    try:
+        from ray._private.authentication.authentication_token_setup import (
+            maybe_enable_token_auth_if_token_available,
+        )
+    except ImportError:  # a Ray without token authentication
+        return
+    maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
+
+
 def _start_ray(address: str | None) -> bool:
     """Start or join Ray; True when this call started it (and should stop it)."""
     import ray
@@ -93,7 +117,14 @@ def _start_ray(address: str | None) -> bool:
     # arguments on every run; only fatal ones reach the terminal (RAY_BACKEND_LOG_LEVEL).
     os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
     if address:
-        ray.init(address=address, **common)
+        _token_auth_when_available()
+        try:
+            ray.init(address=address, **common)
+        except ConnectionError as exc:
+            raise ClusterUnreachable(
+                f"could not join the Ray cluster at {address}: {exc}. A cluster started by "
+                "`ray start` uses token authentication: copy the head node's token "
+                f"({RAY_TOKEN_FILE} there) to this machine, or set RAY_AUTH_TOKEN") from exc
     else:
         ray.init(address="local", num_cpus=os.cpu_count() or 1, include_dashboard=False,
                  object_store_memory=OBJECT_STORE_BYTES, **common)
