@@ -35,6 +35,7 @@ from classifier.paths import SHIPPED_MODEL_DIR
 from training.quantize import (
     AUTO_TAGS,
     SCHEMES,
+    choose_scheme,
     pick_fastest,
     quantize_blocks,
     quantize_embedding_rows,
@@ -155,9 +156,10 @@ def export_model(model_dir: Path, quantize: bool = True, per_channel: bool = Tru
     wanted = tag_for(scheme, per_channel) if quantize and scheme != "auto" else None
     target = model_dir / (INT8_NAME if quantize else FP32_NAME)
     if not force and find_onnx(model_dir, prefer=target.name) == target:
-        current = read_metadata(target).get("toneguard.quantization")
+        meta_now = read_metadata(target)
+        current = meta_now.get("toneguard.quantization")
         if (current == wanted or (not quantize and current == "none")
-                or (quantize and scheme == "auto" and current in AUTO_TAGS)):
+                or (quantize and scheme == "auto" and _auto_choice_stands(meta_now))):
             logger.info("%s is up to date (%s)", target, current)
             return ExportResult(target, 0.0, target.stat().st_size / 1e6, float("nan"))
     start = time.perf_counter()
@@ -186,6 +188,20 @@ def export_model(model_dir: Path, quantize: bool = True, per_channel: bool = Tru
     seconds = time.perf_counter() - start
     logger.info("exported %s in %.0f s; max |p_onnx - p_torch| = %.4f", target, seconds, diff)
     return ExportResult(target, seconds, target.stat().st_size / 1e6, diff)
+
+
+def _auto_choice_stands(meta: dict[str, str]) -> bool:
+    """An "auto" graph is up to date when its recorded timings still choose it (an export
+    made under an earlier rule, e.g. "the faster wins", is rebuilt)."""
+    current = meta.get("toneguard.quantization")
+    if current not in AUTO_TAGS:
+        return False
+    try:
+        timings = {str(k): float(v) for k, v in
+                   json.loads(meta.get("toneguard.scheme_timings", "{}")).items()}
+    except (ValueError, AttributeError):
+        return False
+    return not timings or current == tag_for(choose_scheme(timings))
 
 
 def _quantize_candidates(graph: Path, tmp: Path, scheme: str,

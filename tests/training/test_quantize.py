@@ -14,7 +14,7 @@ import pytest
 
 from classifier.model import ToneClassifier
 from classifier.onnx_backend import INT8_NAME, OnnxBackend, read_metadata
-from training.export import _export_fp32, _fuse, export_model
+from training.export import _export_fp32, _fuse, _stamp, export_model
 from training.quantize import AUTO_TAGS, choose_scheme, quantize_embedding_rows, tag_for
 
 TEXTS = ["Hello, where is my order? Answer me now!",
@@ -93,6 +93,17 @@ def test_auto_keeps_the_scheme_its_timings_choose(model_copy: Path) -> None:
     other = "block" if meta["toneguard.quantization"] == tag_for("rows") else "rows"
     assert export_model(model_copy, scheme=other).seconds > 0
     assert read_metadata(model_copy / INT8_NAME)["toneguard.quantization"] == tag_for(other)
+
+
+def test_an_auto_graph_chosen_by_an_earlier_rule_is_rebuilt(model_copy: Path) -> None:
+    """A graph that "the faster wins" picked on noise (block 11% faster) is not kept."""
+    export_model(model_copy, scheme="block")
+    _stamp(model_copy / INT8_NAME,
+           {"toneguard.scheme_timings": json.dumps({"rows": 0.251, "block": 0.223})})
+    assert export_model(model_copy).seconds > 0
+    meta = read_metadata(model_copy / INT8_NAME)
+    assert meta["toneguard.quantization"] == tag_for(choose_scheme(
+        json.loads(meta["toneguard.scheme_timings"])))
 
 
 def test_unknown_scheme_is_a_clear_error(model_copy: Path) -> None:
