@@ -35,6 +35,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def stop_group(proc: subprocess.Popen[bytes], grace: float = 30.0) -> None:
+    """SIGTERM the process group `proc` leads (started with `start_new_session=True`),
+    SIGKILL it after `grace` seconds, and reap the leader."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    except ProcessLookupError:
+        pass
+
+
 @dataclass(frozen=True)
 class DbSpec:
     """A database for one run: URL plus, on PostgreSQL, a private schema."""
@@ -182,13 +196,7 @@ class LiveServer:
     def stop(self) -> None:
         if self.proc is None:
             return
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        except ProcessLookupError:
-            pass
+        stop_group(self.proc)
         self.proc = None
 
     def log_tail(self, chars: int = 4000) -> str:

@@ -22,8 +22,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -37,7 +35,13 @@ import httpx
 import typer
 
 from bench.common import REPO_ROOT, machine, percentile, write_result
-from bench.liveserver import LiveServer, create_keys, default_model_dir, scratch_database
+from bench.liveserver import (
+    LiveServer,
+    create_keys,
+    default_model_dir,
+    scratch_database,
+    stop_group,
+)
 from bench.load import TEXTS
 from bench.rawhttp import Connection
 from service.integrations.signatures import sign
@@ -149,12 +153,7 @@ def classify_process(server: LiveServer, threads: int, nice: int, idle: bool,
             time.sleep(0.25)
         yield
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(30)
+        stop_group(proc, grace=60)
 
 
 def stored(url: str, key: str) -> int:

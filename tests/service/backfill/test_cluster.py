@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bench.liveserver import free_port, stop_group
 from service.backfill.pipeline import Options, run
 from service.db.models import Message
 from service.integrity import check_tallies
@@ -29,12 +29,6 @@ from tests.service.backfill.conftest import tenant, write_history
 
 REPO = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.slow  # a Ray head node takes about half a minute to start and stop
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -46,7 +40,7 @@ def ray_head() -> Iterator[str]:
     temp = tempfile.mkdtemp(prefix="tgray-", dir="/tmp")
 
     assert not ray.is_initialized()
-    port = _free_port()
+    port = free_port()
     ray_cli = Path(sys.executable).with_name("ray")
     proc = subprocess.Popen(
         [str(ray_cli), "start", "--head", "--block", f"--port={port}", "--num-cpus=2",
@@ -74,11 +68,7 @@ def ray_head() -> Iterator[str]:
             time.sleep(1.0)
         yield address
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc, grace=60)
         shutil.rmtree(temp, ignore_errors=True)
 
 
